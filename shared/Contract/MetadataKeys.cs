@@ -1,0 +1,19 @@
+namespace FlowMatching.Contract;
+
+/// <summary>The metadata_props keys of the model contract (documented in README.md).</summary>
+public static class MetadataKeys
+{
+    public const string FormatVersion = "flowmatching.format_version";
+    public const string Producer = "flowmatching.producer";
+    public const string ProducerVersion = "flowmatching.producer_version";
+    public const string Interpolant = "flowmatching.interpolant";
+    public const string Dimension = "flowmatching.dimension";
+    public const string BaseDistribution = "flowmatching.base";
+    public const string Target = "flowmatching.target";
+    public const string Hidden = "flowmatching.network.hidden";
+    public const string Activation = "flowmatching.network.activation";
+    public const string Steps = "flowmatching.training.steps";
+    public const string Batch = "flowmatching.training.batch";
+    public const string Seed = "flowmatching.training.seed";
+    public const string FinalLoss = "flowmatching.training.final_loss";
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+
+namespace FlowMatching.Contract;
+
+/// <summary>
+/// What an exported velocity-field model says about itself, stored as ONNX metadata_props under
+/// the keys in <see cref="MetadataKeys"/>. The runtime needs only the interpolant and dimension;
+/// the rest documents how the model was made.
+/// </summary>
+public sealed record ModelMetadata(
+    string Producer,
+    string ProducerVersion,
+    string Interpolant,
+    int Dimension,
+    string BaseDistribution,
+    string Target,
+    IReadOnlyList<int> Hidden,
+    string Activation,
+    int Steps,
+    int Batch,
+    long Seed,
+    double FinalLoss)
+{
+    public const int CurrentFormatVersion = 1;
+
+    public IReadOnlyList<KeyValuePair<string, string>> ToProperties() =>
+    [
+        new(MetadataKeys.FormatVersion, CurrentFormatVersion.ToString(CultureInfo.InvariantCulture)),
+        new(MetadataKeys.Producer, Producer),
+        new(MetadataKeys.ProducerVersion, ProducerVersion),
+        new(MetadataKeys.Interpolant, Interpolant),
+        new(MetadataKeys.Dimension, Dimension.ToString(CultureInfo.InvariantCulture)),
+        new(MetadataKeys.BaseDistribution, BaseDistribution),
+        new(MetadataKeys.Target, Target),
+        new(MetadataKeys.Hidden, string.Join(",", Hidden)),
+        new(MetadataKeys.Activation, Activation),
+        new(MetadataKeys.Steps, Steps.ToString(CultureInfo.InvariantCulture)),
+        new(MetadataKeys.Batch, Batch.ToString(CultureInfo.InvariantCulture)),
+        new(MetadataKeys.Seed, Seed.ToString(CultureInfo.InvariantCulture)),
+        new(MetadataKeys.FinalLoss, FinalLoss.ToString("R", CultureInfo.InvariantCulture)),
+    ];
+
+    /// <summary>
+    /// Reads the contract back; null when the model carries none of it (a model from another exporter).
+    /// A model that carries it in another format version, or incompletely, is an error.
+    /// </summary>
+    public static ModelMetadata? FromProperties(IReadOnlyDictionary<string, string> properties, string source)
+    {
+        if (!properties.TryGetValue(MetadataKeys.FormatVersion, out string? version))
+        {
+            return null;
+        }
+
+        if (version != CurrentFormatVersion.ToString(CultureInfo.InvariantCulture))
+        {
+            throw new UserInputException($"{source}: metadata format version {version} is not supported (this build reads version {CurrentFormatVersion})");
+        }
+
+        string Get(string key) => properties.TryGetValue(key, out string? value)
+            ? value
+            : throw new UserInputException($"{source}: metadata key '{key}' is missing");
+
+        T Parse<T>(string key) where T : IParsable<T> => T.TryParse(Get(key), CultureInfo.InvariantCulture, out T? value)
+            ? value
+            : throw new UserInputException($"{source}: metadata key '{key}' has the unreadable value '{Get(key)}'");
+
+        string hidden = Get(MetadataKeys.Hidden);
+        return new ModelMetadata(
+            Get(MetadataKeys.Producer),
+            Get(MetadataKeys.ProducerVersion),
+            Get(MetadataKeys.Interpolant),
+            Parse<int>(MetadataKeys.Dimension),
+            Get(MetadataKeys.BaseDistribution),
+            Get(MetadataKeys.Target),
+            hidden.Length == 0 ? [] : hidden.Split(',').Select(h => int.Parse(h, CultureInfo.InvariantCulture)).ToArray(),
+            Get(MetadataKeys.Activation),
+            Parse<int>(MetadataKeys.Steps),
+            Parse<int>(MetadataKeys.Batch),
+            Parse<long>(MetadataKeys.Seed),
+            Parse<double>(MetadataKeys.FinalLoss));
+    }
+}

@@ -1,0 +1,17 @@
+namespace FlowMatching.Contract;
+
+/// <summary>The graph interface of an exported velocity field: b_t(x) as v = f(x, t).</summary>
+public static class ModelSignature
+{
+    /// <summary>float [batch, d]: the points.</summary>
+    public const string PointsInput = "x";
+
+    /// <summary>float [batch]: each point's time in [0, 1].</summary>
+    public const string TimeInput = "t";
+
+    /// <summary>float [batch, d]: the velocity at each point.</summary>
+    public const string VelocityOutput = "v";
+
+    /// <summary>The symbolic name of the batch dimension.</summary>
+    public const string BatchDimension = "batch";
+}

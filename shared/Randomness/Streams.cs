@@ -1,0 +1,16 @@
+namespace FlowMatching.Randomness;
+
+/// <summary>Stream identifiers, one per purpose, so that draws for different purposes never overlap.</summary>
+public static class Streams
+{
+    public const ulong BaseSamples = 1;
+    public const ulong TargetSamples = 2;
+    public const ulong Times = 3;
+    public const ulong SdeNoise = 4;
+    public const ulong Validation = 5;
+    public const ulong Evaluation = 6;
+    public const ulong Probes = 7;
+
+    /// <summary>A stream owned by one sample, so sample i draws the same numbers whatever batch it is in.</summary>
+    public static ulong ForSample(ulong purpose, long sampleIndex) => (purpose << 48) ^ (ulong)sampleIndex;
+}

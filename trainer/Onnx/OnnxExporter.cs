@@ -1,0 +1,59 @@
+using FlowMatching.Contract;
+using FlowMatching.Io;
+using FlowMatching.Training.Network;
+using FlowMatching.Training.Onnx.Proto;
+using Google.Protobuf;
+
+namespace FlowMatching.Training.Onnx;
+
+/// <summary>
+/// Writes a velocity MLP as an ONNX model v = f(x, t) (see <see cref="ModelSignature"/>) at opset 17 / IR 8,
+/// which every ONNX Runtime since 1.13 and the onnx checker read, with the model contract in metadata_props.
+/// </summary>
+public static class OnnxExporter
+{
+    public const int Opset = 17;
+    public const int IrVersion = 8;
+
+    public static ModelProto ToModel(NetworkWeights weights, IEnumerable<KeyValuePair<string, string>> metadata, string producerVersion)
+    {
+        var graph = new OnnxGraphBuilder("velocity_field");
+        graph.Input(ModelSignature.PointsInput, ModelSignature.BatchDimension, weights.Dimension);
+        graph.Input(ModelSignature.TimeInput, ModelSignature.BatchDimension);
+        graph.Output(ModelSignature.VelocityOutput, ModelSignature.BatchDimension, weights.Dimension);
+
+        string axes = graph.Initializer("time_axes", [1L], 1);
+        string timeColumn = graph.Node("Unsqueeze", "t_column", [ModelSignature.TimeInput, axes]);
+        string h = graph.Node("Concat", "x_t", [ModelSignature.PointsInput, timeColumn], OnnxGraphBuilder.IntAttribute("axis", 1));
+
+        for (int i = 0; i < weights.Layers.Count; i++)
+        {
+            DenseLayer layer = weights.Layers[i];
+            bool last = i == weights.Layers.Count - 1;
+            string w = graph.Initializer($"layer{i}.weight", layer.Weight, layer.Outputs, layer.Inputs);
+            string b = graph.Initializer($"layer{i}.bias", layer.Bias, layer.Outputs);
+            h = graph.Node("Gemm", last ? ModelSignature.VelocityOutput : $"layer{i}.linear", [h, w, b], OnnxGraphBuilder.IntAttribute("transB", 1));
+            if (!last)
+            {
+                h = OnnxActivation.Append(graph, weights.Activation, h, $"layer{i}.{weights.Activation}");
+            }
+        }
+
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = "FlowMatching.Trainer",
+            ProducerVersion = producerVersion,
+            Domain = "flowmatching",
+            ModelVersion = ModelMetadata.CurrentFormatVersion,
+            DocString = "Velocity field b_t(x) of a stochastic interpolant: v = b(x, t).",
+            Graph = graph.Graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        model.MetadataProps.AddRange(metadata.Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
+        return model;
+    }
+
+    public static void Write(ModelProto model, string path, bool overwrite) =>
+        AtomicFile.WriteAllBytes(path, model.ToByteArray(), overwrite);
+}

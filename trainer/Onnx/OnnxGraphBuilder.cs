@@ -1,0 +1,78 @@
+using System.Runtime.InteropServices;
+using FlowMatching.Training.Onnx.Proto;
+using Google.Protobuf;
+
+namespace FlowMatching.Training.Onnx;
+
+/// <summary>Small helpers that append readable, named nodes, initializers and typed inputs to an ONNX graph.</summary>
+public sealed class OnnxGraphBuilder(string name)
+{
+    private const int FloatType = (int)TensorProto.Types.DataType.Float;
+
+    public GraphProto Graph { get; } = new() { Name = name };
+
+    public string Initializer(string tensorName, ReadOnlySpan<float> values, params long[] dims)
+    {
+        var tensor = new TensorProto { Name = tensorName, DataType = FloatType, RawData = LittleEndianBytes(values) };
+        tensor.Dims.AddRange(dims);
+        Graph.Initializer.Add(tensor);
+        return tensorName;
+    }
+
+    public string Initializer(string tensorName, ReadOnlySpan<long> values, params long[] dims)
+    {
+        var tensor = new TensorProto { Name = tensorName, DataType = (int)TensorProto.Types.DataType.Int64, RawData = LittleEndianBytes(values) };
+        tensor.Dims.AddRange(dims);
+        Graph.Initializer.Add(tensor);
+        return tensorName;
+    }
+
+    /// <summary>Adds a node with one output named <paramref name="output"/> and returns that name.</summary>
+    public string Node(string opType, string output, IEnumerable<string> inputs, params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = opType, Name = output, Output = { output } };
+        node.Input.AddRange(inputs);
+        node.Attribute.AddRange(attributes);
+        Graph.Node.Add(node);
+        return output;
+    }
+
+    public static AttributeProto IntAttribute(string attributeName, long value) =>
+        new() { Name = attributeName, I = value, Type = AttributeProto.Types.AttributeType.Int };
+
+    /// <summary>Declares a float tensor graph input; a string dimension is symbolic, a number is fixed.</summary>
+    public void Input(string inputName, params object[] dims) => Graph.Input.Add(FloatValue(inputName, dims));
+
+    public void Output(string outputName, params object[] dims) => Graph.Output.Add(FloatValue(outputName, dims));
+
+    private static ValueInfoProto FloatValue(string valueName, object[] dims)
+    {
+        var shape = new TensorShapeProto();
+        foreach (object dim in dims)
+        {
+            shape.Dim.Add(dim switch
+            {
+                string symbol => new TensorShapeProto.Types.Dimension { DimParam = symbol },
+                int size => new TensorShapeProto.Types.Dimension { DimValue = size },
+                _ => throw new ArgumentException($"dimension {dim} is neither a name nor an int"),
+            });
+        }
+
+        return new ValueInfoProto
+        {
+            Name = valueName,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = FloatType, Shape = shape } },
+        };
+    }
+
+    // ONNX raw_data is little-endian; so is every platform .NET and TorchSharp run on, which this checks.
+    private static ByteString LittleEndianBytes<T>(ReadOnlySpan<T> values) where T : struct
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("ONNX export needs a little-endian machine");
+        }
+
+        return ByteString.CopyFrom(MemoryMarshal.AsBytes(values));
+    }
+}

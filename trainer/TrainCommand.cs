@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using FlowMatching.Cli;
+using FlowMatching.Contract;
+using FlowMatching.Distributions;
+using FlowMatching.Interpolants;
+using FlowMatching.Io;
+using FlowMatching.Training.Network;
+using FlowMatching.Training.Onnx;
+using FlowMatching.Training.Training;
+
+namespace FlowMatching.Training;
+
+/// <summary>`trainer train`: fit a velocity field on a target and export it to ONNX.</summary>
+public static class TrainCommand
+{
+    public static string ProducerVersion { get; } =
+        typeof(TrainCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static Command Create()
+    {
+        var defaults = new TrainingOptions();
+        Option<string> target = CommandRunner.Option("--target", $"target distribution: {string.Join("|", TargetCatalog.Names)}", defaults.Target);
+        Option<string> interpolant = CommandRunner.Choice("--interpolant", "interpolant schedule", defaults.Interpolant, [.. InterpolantCatalog.Names]);
+        Option<int> steps = CommandRunner.Option("--steps", "optimisation steps", defaults.Steps);
+        Option<int> batch = CommandRunner.Option("--batch", "batch size", defaults.Batch);
+        Option<double> lr = CommandRunner.Option("--lr", "Adam learning rate", defaults.LearningRate);
+        Option<int> lrStep = CommandRunner.Option("--lr-step", "StepLR step size (steps)", defaults.LearningRateStep);
+        Option<double> lrGamma = CommandRunner.Option("--lr-gamma", "StepLR decay factor", defaults.LearningRateGamma);
+        Option<string> hidden = CommandRunner.Option("--hidden", "hidden layer widths, comma separated", string.Join(",", defaults.Hidden));
+        Option<string> activation = CommandRunner.Choice("--activation", "hidden activation", defaults.Activation, [.. Activations.Names]);
+        Option<long> seed = CommandRunner.Option("--seed", "random seed (same seed, same model bytes)", defaults.Seed);
+        Option<string?> output = CommandRunner.Option<string?>("--out", "model path (default models/trained/<target>.onnx)");
+        Option<string?> lossCsv = CommandRunner.Option<string?>("--loss-csv", "write step,loss,lr,val_loss here");
+        Option<int> validationBatch = CommandRunner.Option("--validation-batch", "held-out batch size (0: none)", defaults.ValidationBatch);
+        Option<int> validationEvery = CommandRunner.Option("--validation-every", "steps between validation losses", defaults.ValidationEvery);
+        Option<string> device = CommandRunner.Choice("--device", "TorchSharp device", defaults.Device, "auto", "cpu", "cuda");
+        Option<bool> force = CommandRunner.Option("--force", "overwrite existing output files", false);
+
+        var command = new Command("train", "Train a velocity field with the stochastic-interpolant loss and export it to ONNX")
+        {
+            target, interpolant, steps, batch, lr, lrStep, lrGamma, hidden, activation, seed, output, lossCsv,
+            validationBatch, validationEvery, device, force,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new TrainingOptions
+            {
+                Target = parse.GetValue(target)!,
+                Interpolant = parse.GetValue(interpolant)!,
+                Steps = parse.InRange(steps, 1, 10_000_000),
+                Batch = parse.InRange(batch, 1, 10_000_000),
+                LearningRate = parse.InRange(lr, 1e-12, 10.0),
+                LearningRateStep = parse.InRange(lrStep, 1, int.MaxValue),
+                LearningRateGamma = parse.InRange(lrGamma, 1e-12, 1.0),
+                Hidden = ParseHidden(parse.GetValue(hidden)!),
+                Activation = parse.GetValue(activation)!,
+                Seed = parse.GetValue(seed),
+                ValidationBatch = parse.InRange(validationBatch, 0, 10_000_000),
+                ValidationEvery = parse.InRange(validationEvery, 1, int.MaxValue),
+                Device = parse.GetValue(device)!,
+            };
+            string modelPath = parse.GetValue(output) ?? Path.Combine("models", "trained", $"{options.Target}.onnx");
+            return Run(options, modelPath, parse.GetValue(lossCsv), parse.GetValue(force));
+        });
+        return command;
+    }
+
+    private static int Run(TrainingOptions options, string modelPath, string? lossCsvPath, bool force)
+    {
+        IDistribution target = TargetCatalog.Parse(options.Target);
+        if (!modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UserInputException($"--out {modelPath}: a model file must end in .onnx");
+        }
+
+        // Open both outputs before training, so a bad path fails in a second, not after the run.
+        using AtomicFile model = AtomicFile.Create(modelPath, force);
+        using CsvTableWriter? lossLog = lossCsvPath is null ? null : new CsvTableWriter(lossCsvPath, ["step", "loss", "lr", "val_loss"], force);
+
+        var clock = Stopwatch.StartNew();
+        TrainingStep? last = null;
+        VelocityNetwork? network = null;
+        try
+        {
+            ProgressReporter.Run("train", options.Steps, progress =>
+            {
+                network = new Trainer(options, target).Train(TorchDevice.Select(options.Device), step =>
+                {
+                    last = step;
+                    lossLog?.WriteRow(step.Step.ToString(CultureInfo.InvariantCulture), PointCsv.Format(step.Loss), PointCsv.Format(step.LearningRate),
+                        step.ValidationLoss is { } v ? PointCsv.Format(v) : "");
+                    string validation = step.ValidationLoss is { } vl ? $" val {vl:F4}" : "";
+                    progress.Report(step.Step, $"loss {step.Loss:F4}{validation} {step.Step / clock.Elapsed.TotalSeconds:F1} steps/s");
+                });
+            });
+        }
+        catch (TrainingDivergedException e)
+        {
+            throw new UserInputException(e.Message, e);
+        }
+
+        using (network)
+        {
+            var metadata = new ModelMetadata(
+                "FlowMatching.Trainer", ProducerVersion, options.Interpolant, target.Dimension, "normal(0,I)", target.Name,
+                options.Hidden, options.Activation, options.Steps, options.Batch, options.Seed, last!.Loss);
+            byte[] bytes = Google.Protobuf.MessageExtensions.ToByteArray(OnnxExporter.ToModel(network!.ToWeights(), metadata.ToProperties(), ProducerVersion));
+            model.Stream.Write(bytes);
+            model.Commit();
+            lossLog?.Commit();
+        }
+
+        Console.Error.WriteLine($"trainer: {options.Steps} steps in {clock.Elapsed.TotalSeconds:F1}s, final loss {last.Loss:F4}; wrote {modelPath}" +
+            (lossCsvPath is null ? "" : $" and {lossCsvPath}"));
+        return 0;
+    }
+
+    public static IReadOnlyList<int> ParseHidden(string text)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1 || sizes[i] > 65536)
+            {
+                throw new UserInputException($"--hidden '{text}': expected positive layer widths like 512,512,512");
+            }
+        }
+
+        return sizes;
+    }
+}

@@ -1,0 +1,54 @@
+using FlowMatching.Distributions;
+using FlowMatching.Interpolants;
+using FlowMatching.Randomness;
+
+namespace FlowMatching.Training.Training;
+
+/// <summary>One training batch: t ~ U(0, 1), the interpolant I_t and its time derivative, row-major.</summary>
+public sealed record InterpolantBatch(float[] Times, float[] Points, float[] PointVelocities, int Dimension);
+
+/// <summary>
+/// Draws (x0 ~ base, x1 ~ target, t ~ U(0,1)) independently and forms I_t = alpha x0 + beta x1 and
+/// dI_t/dt with the shared interpolant, so the schedule has one definition for trainer and runtime.
+/// Each quantity has its own random stream; their positions are the sampler's whole state.
+/// </summary>
+public sealed class InterpolantBatchSampler(IDistribution baseDistribution, IDistribution target, IInterpolant interpolant, long seed, ulong streamOffset = 0)
+{
+    private readonly RandomStream _base = new((ulong)seed, Streams.BaseSamples + streamOffset);
+    private readonly RandomStream _target = new((ulong)seed, Streams.TargetSamples + streamOffset);
+    private readonly RandomStream _times = new((ulong)seed, Streams.Times + streamOffset);
+
+    public ulong[] State
+    {
+        get => [_base.Position, _target.Position, _times.Position];
+        set => (_base.Position, _target.Position, _times.Position) = (value[0], value[1], value[2]);
+    }
+
+    public InterpolantBatch Draw(int size)
+    {
+        int d = target.Dimension;
+        var x0 = new float[size * d];
+        var x1 = new float[size * d];
+        var times = new float[size];
+        baseDistribution.Sample(_base, x0);
+        target.Sample(_target, x1);
+        for (int i = 0; i < size; i++)
+        {
+            times[i] = (float)_times.NextUniform();
+        }
+
+        var points = new float[size * d];
+        var velocities = new float[size * d];
+        for (int i = 0; i < size; i++)
+        {
+            double t = times[i];
+            for (int j = i * d; j < (i + 1) * d; j++)
+            {
+                points[j] = (float)interpolant.Value(t, x0[j], x1[j]);
+                velocities[j] = (float)interpolant.TimeDerivative(t, x0[j], x1[j]);
+            }
+        }
+
+        return new InterpolantBatch(times, points, velocities, d);
+    }
+}

@@ -1,0 +1,32 @@
+namespace FlowMatching.Training.Training;
+
+/// <summary>Everything that determines a training run; the defaults are the tutorial's.</summary>
+public sealed record TrainingOptions
+{
+    public string Target { get; init; } = "gmm8";
+
+    public string Interpolant { get; init; } = "linear";
+
+    public int Steps { get; init; } = 5000;
+
+    public int Batch { get; init; } = 2500;
+
+    public double LearningRate { get; init; } = 2e-3;
+
+    public int LearningRateStep { get; init; } = 1500;
+
+    public double LearningRateGamma { get; init; } = 0.6;
+
+    public IReadOnlyList<int> Hidden { get; init; } = [512, 512, 512];
+
+    public string Activation { get; init; } = "relu";
+
+    public long Seed { get; init; }
+
+    /// <summary>Size of the held-out batch drawn once per run; 0 turns validation off.</summary>
+    public int ValidationBatch { get; init; } = 10000;
+
+    public int ValidationEvery { get; init; } = 100;
+
+    public string Device { get; init; } = "auto";
+}
