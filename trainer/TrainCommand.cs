@@ -104,7 +104,7 @@ public static class TrainCommand
 
         using (network)
         {
-            var metadata = new ModelMetadata(
+            var metadata = new ModelContract(
                 "FlowMatching.Trainer", ProducerVersion, options.Interpolant, target.Dimension, "normal(0,I)", target.Name,
                 options.Hidden, options.Activation, options.Steps, options.Batch, options.Seed, last!.Loss);
             byte[] bytes = Google.Protobuf.MessageExtensions.ToByteArray(OnnxExporter.ToModel(network!.ToWeights(), metadata.ToProperties(), ProducerVersion));

@@ -3,12 +3,11 @@ using FlowMatching.Distributions;
 using FlowMatching.Interpolants;
 using FlowMatching.Velocity;
 using Microsoft.ML.OnnxRuntime;
-using ModelMetadata = FlowMatching.Contract.ModelMetadata;
 
 namespace FlowMatching.Runtime.Models;
 
 /// <summary>A velocity field ready to integrate, with the interpolant it was trained for.</summary>
-public sealed record VelocityModel(IVelocityField Field, IInterpolant Interpolant, string Description, ModelMetadata? Metadata) : IDisposable
+public sealed record VelocityModel(IVelocityField Field, IInterpolant Interpolant, string Description, ModelContract? Metadata) : IDisposable
 {
     public const string ExactPrefix = "exact:";
 
@@ -56,7 +55,7 @@ public sealed record VelocityModel(IVelocityField Field, IInterpolant Interpolan
         try
         {
             var signature = OnnxSignature.Resolve(session, spec);
-            ModelMetadata? metadata = ModelMetadata.FromProperties(session.ModelMetadata.CustomMetadataMap, spec);
+            ModelContract? metadata = ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, spec);
             if (metadata is not null && metadata.Dimension != signature.Dimension)
             {
                 throw new UserInputException($"{spec}: metadata says dimension {metadata.Dimension} but the graph's points are {signature.Dimension} wide");

@@ -33,6 +33,7 @@ public static class PointCsv
         using var parser = new CsvParser(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { HasHeaderRecord = false });
         bool first = true;
         int? d = dimension;
+        long lastGoodLine = 0;
         try
         {
             while (parser.Read())
@@ -49,6 +50,7 @@ public static class PointCsv
                 first = false;
                 if (isHeader)
                 {
+                    lastGoodLine = parser.RawRow;
                     continue;
                 }
 
@@ -61,11 +63,14 @@ public static class PointCsv
 
                     values.Add(v);
                 }
+
+                lastGoodLine = parser.RawRow;
             }
         }
         catch (CsvHelperException e)
         {
-            throw new UserInputException($"{path}:{parser.RawRow}: malformed CSV ({e.GetType().Name})", e);
+            // The parser fails where it gives up (often the end of the file); the broken record starts after the last good one.
+            throw new UserInputException($"{path}:{lastGoodLine + 1}: malformed CSV (an unbalanced quote or a bad field)", e);
         }
 
         if (values.Count == 0)

@@ -45,7 +45,7 @@ public static class OnnxExporter
             ProducerName = "FlowMatching.Trainer",
             ProducerVersion = producerVersion,
             Domain = "flowmatching",
-            ModelVersion = ModelMetadata.CurrentFormatVersion,
+            ModelVersion = ModelContract.CurrentFormatVersion,
             DocString = "Velocity field b_t(x) of a stochastic interpolant: v = b(x, t).",
             Graph = graph.Graph,
         };

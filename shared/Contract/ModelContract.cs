@@ -7,7 +7,7 @@ namespace FlowMatching.Contract;
 /// the keys in <see cref="MetadataKeys"/>. The runtime needs only the interpolant and dimension;
 /// the rest documents how the model was made.
 /// </summary>
-public sealed record ModelMetadata(
+public sealed record ModelContract(
     string Producer,
     string ProducerVersion,
     string Interpolant,
@@ -44,7 +44,7 @@ public sealed record ModelMetadata(
     /// Reads the contract back; null when the model carries none of it (a model from another exporter).
     /// A model that carries it in another format version, or incompletely, is an error.
     /// </summary>
-    public static ModelMetadata? FromProperties(IReadOnlyDictionary<string, string> properties, string source)
+    public static ModelContract? FromProperties(IReadOnlyDictionary<string, string> properties, string source)
     {
         if (!properties.TryGetValue(MetadataKeys.FormatVersion, out string? version))
         {
@@ -65,7 +65,7 @@ public sealed record ModelMetadata(
             : throw new UserInputException($"{source}: metadata key '{key}' has the unreadable value '{Get(key)}'");
 
         string hidden = Get(MetadataKeys.Hidden);
-        return new ModelMetadata(
+        return new ModelContract(
             Get(MetadataKeys.Producer),
             Get(MetadataKeys.ProducerVersion),
             Get(MetadataKeys.Interpolant),

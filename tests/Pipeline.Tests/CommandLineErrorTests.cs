@@ -1,0 +1,92 @@
+namespace FlowMatching.Tests;
+
+[TestClass]
+public sealed class CommandLineErrorTests
+{
+    [TestMethod]
+    public void UnknownFlagIsAUsageErrorNamingTheFlag()
+    {
+        var (code, error) = CommandLine.Trainer("train", "--stepz", "10");
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(error, "--stepz");
+        Assert.AreEqual(1, error.Trim().Split('\n').Length, error);
+
+        (code, error) = CommandLine.Runtime("sample", "--bogus");
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(error, "--bogus");
+    }
+
+    [TestMethod]
+    public void CorruptOnnxFileFailsWithoutOutput()
+    {
+        using var files = new TestFiles();
+        string model = files.Write("broken.onnx", "this is not a protobuf model");
+        var (code, error) = CommandLine.Runtime("sample", "--model", model, "--out", files["out.csv"], "--provider", "cpu");
+        Assert.AreEqual(1, code);
+        StringAssert.Contains(error, "broken.onnx");
+        CollectionAssert.AreEquivalent(new[] { "broken.onnx" }, files.Files.ToArray());
+    }
+
+    [TestMethod]
+    [DataRow("x0,x1\n1,2\n3,oops\n", "3", "oops")]
+    [DataRow("1,2\n3,4,5\n", "2", "expected 2 columns")]
+    [DataRow("x0,x1\n1,2\nNaN,4\n", "3", "NaN")]
+    [DataRow("1,2\n3,\"unterminated\n", "2", "")]
+    public void MalformedInitCsvIsRejectedNamingTheLine(string csv, string line, string detail)
+    {
+        using var files = new TestFiles();
+        string init = files.Write("init.csv", csv);
+        var (code, error) = CommandLine.Runtime("sample", "--model", "exact:gmm8", "--init", init, "--out", files["out.csv"]);
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, $"init.csv:{line}");
+        StringAssert.Contains(error, detail);
+        Assert.IsFalse(File.Exists(files["out.csv"]));
+        Assert.AreEqual(1, files.Files.Count, string.Join(", ", files.Files));
+    }
+
+    [TestMethod]
+    public void UnwritableOutputPathFailsClearly()
+    {
+        using var files = new TestFiles();
+        string blocker = files.Write("file", "a file where a folder should be");
+        string output = Path.Combine(blocker, "samples.csv");
+        var (code, error) = CommandLine.Runtime("sample", "--model", "exact:gmm8", "--n", "10", "--out", output);
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, output);
+
+        (code, error) = CommandLine.Trainer("train", "--steps", "1", "--batch", "8", "--hidden", "8", "--out", Path.Combine(blocker, "m.onnx"));
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, "m.onnx");
+    }
+
+    [TestMethod]
+    public void ExistingOutputIsNotOverwrittenUnlessForced()
+    {
+        using var files = new TestFiles();
+        string output = files.Write("samples.csv", "precious");
+        var (code, error) = CommandLine.Runtime("sample", "--model", "exact:gmm8", "--n", "10", "--out", output);
+        Assert.AreEqual(1, code);
+        StringAssert.Contains(error, "--force");
+        Assert.AreEqual("precious", File.ReadAllText(output));
+
+        (code, error) = CommandLine.Runtime("sample", "--model", "exact:gmm8", "--n", "10", "--out", output, "--force");
+        Assert.AreEqual(0, code, error);
+        Assert.AreEqual(11, File.ReadAllLines(output).Length);
+    }
+
+    [TestMethod]
+    public void BadValuesNameTheirFlag()
+    {
+        var (code, error) = CommandLine.Trainer("train", "--hidden", "512,abc");
+        Assert.AreEqual(1, code);
+        StringAssert.Contains(error, "--hidden");
+
+        (code, error) = CommandLine.Trainer("train", "--target", "nowhere");
+        Assert.AreEqual(1, code);
+        StringAssert.Contains(error, "nowhere");
+
+        (code, error) = CommandLine.Runtime("sample", "--model", "exact:gmm8", "--steps", "0");
+        Assert.AreEqual(1, code);
+        StringAssert.Contains(error, "--steps");
+    }
+}

@@ -1,0 +1,114 @@
+using FlowMatching.Contract;
+using FlowMatching.Training.Network;
+using FlowMatching.Training.Onnx;
+using FlowMatching.Training.Onnx.Proto;
+using FlowMatching.Training.Training;
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+
+namespace FlowMatching.Tests;
+
+[TestClass]
+public sealed class ModelContractTests
+{
+    [TestMethod]
+    public void ExportedModelCarriesTheContractAndSignature()
+    {
+        var options = new TrainingOptions { Steps = 5, Batch = 64, Hidden = [16, 16], Seed = 2, ValidationBatch = 0, Target = "checkerboard" };
+        using var files = new TestFiles();
+        using VelocityNetwork network = Models.Train(options);
+        string path = Models.Export(network, options, files["m.onnx"]);
+
+        ModelProto proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        Assert.AreEqual(8, proto.IrVersion);
+        Assert.AreEqual(17, proto.OpsetImport.Single().Version);
+        Assert.IsTrue(proto.Graph.Initializer.Any(i => i.Name == "layer0.weight" && i.Dims.SequenceEqual(new long[] { 16, 3 })));
+
+        using var session = new InferenceSession(path);
+        Assert.AreEqual("batch", session.InputMetadata["x"].SymbolicDimensions[0]);
+        CollectionAssert.AreEqual(new[] { -1, 2 }, session.InputMetadata["x"].Dimensions);
+        CollectionAssert.AreEqual(new[] { -1 }, session.InputMetadata["t"].Dimensions);
+        CollectionAssert.AreEqual(new[] { -1, 2 }, session.OutputMetadata["v"].Dimensions);
+
+        ModelContract? metadata = ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, path);
+        Assert.IsNotNull(metadata);
+        Assert.AreEqual("checkerboard", metadata.Target);
+        Assert.AreEqual("linear", metadata.Interpolant);
+        Assert.AreEqual(2, metadata.Dimension);
+        CollectionAssert.AreEqual(new[] { 16, 16 }, metadata.Hidden.ToArray());
+        Assert.AreEqual("1", session.ModelMetadata.CustomMetadataMap[MetadataKeys.FormatVersion]);
+    }
+
+    [TestMethod]
+    public void MetadataRoundTripsAndRejectsOtherVersions()
+    {
+        var metadata = new ModelContract("p", "1.2", "trig", 5, "normal(0,I)", "gmm8", [7, 9], "silu", 100, 50, 42, -1.25);
+        var properties = metadata.ToProperties().ToDictionary();
+        ModelContract back = ModelContract.FromProperties(properties, "m")!;
+        Assert.AreEqual(metadata with { Hidden = back.Hidden }, back);
+        CollectionAssert.AreEqual(new[] { 7, 9 }, back.Hidden.ToArray());
+
+        Assert.IsNull(ModelContract.FromProperties(new Dictionary<string, string>(), "m"));
+        properties[MetadataKeys.FormatVersion] = "99";
+        StringAssert.Contains(Assert.ThrowsExactly<UserInputException>(() => ModelContract.FromProperties(properties, "m")).Message, "version 99");
+    }
+
+    [TestMethod]
+    public void MetadataThatContradictsTheGraphIsRejected()
+    {
+        var options = new TrainingOptions { Steps = 1, Batch = 8, Hidden = [8], ValidationBatch = 0 };
+        using var files = new TestFiles();
+        using VelocityNetwork network = Models.Train(options);
+        ModelProto model = OnnxExporter.ToModel(network.ToWeights(), Models.Metadata(options, dimension: 3).ToProperties(), "0");
+        File.WriteAllBytes(files["lying.onnx"], model.ToByteArray());
+        var (code, error) = CommandLine.Runtime("sample", "--model", files["lying.onnx"], "--provider", "cpu", "--out", files["s.csv"]);
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, "dimension 3");
+        Assert.IsFalse(File.Exists(files["s.csv"]));
+    }
+
+    [TestMethod]
+    public void SameSeedGivesTheSameModelBytes()
+    {
+        using var files = new TestFiles();
+        string[] Args(string name) => ["train", "--steps", "40", "--batch", "128", "--hidden", "32,32", "--seed", "7", "--out", files[name]];
+        Assert.AreEqual(0, CommandLine.Trainer(Args("a.onnx")).ExitCode);
+        Assert.AreEqual(0, CommandLine.Trainer(Args("b.onnx")).ExitCode);
+        CollectionAssert.AreEqual(File.ReadAllBytes(files["a.onnx"]), File.ReadAllBytes(files["b.onnx"]));
+        string[] other = Args("c.onnx");
+        other[8] = "8";
+        Assert.AreEqual(0, CommandLine.Trainer(other).ExitCode);
+        CollectionAssert.AreNotEqual(File.ReadAllBytes(files["a.onnx"]), File.ReadAllBytes(files["c.onnx"]));
+    }
+
+    [TestMethod]
+    public void CudaProviderIsAnErrorWhereItCannotLoadAndWorksWhereItCan()
+    {
+        var options = new TrainingOptions { Steps = 1, Batch = 8, Hidden = [8], ValidationBatch = 0 };
+        using var files = new TestFiles();
+        using (VelocityNetwork network = Models.Train(options))
+        {
+            Models.Export(network, options, files["m.onnx"]);
+        }
+
+        bool cudaLoads;
+        try
+        {
+            using var probe = new SessionOptions();
+            probe.AppendExecutionProvider_CUDA(0);
+            cudaLoads = true;
+        }
+        catch (OnnxRuntimeException)
+        {
+            cudaLoads = false;
+        }
+
+        var (code, error) = CommandLine.Runtime("sample", "--model", files["m.onnx"], "--provider", "cuda", "--n", "5", "--out", files["s.csv"]);
+        Assert.AreEqual(cudaLoads ? 0 : 1, code, error);
+        if (!cudaLoads)
+        {
+            StringAssert.Contains(error, "--provider cuda");
+            Assert.IsFalse(File.Exists(files["s.csv"]));
+        }
+    }
+}

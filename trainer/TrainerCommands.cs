@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace FlowMatching.Training;
+
+/// <summary>The trainer's command tree.</summary>
+public static class TrainerCommands
+{
+    public static RootCommand CreateRoot() => new("Train flow-matching (stochastic-interpolant) velocity fields and export them to ONNX")
+    {
+        TrainCommand.Create(),
+    };
+}
