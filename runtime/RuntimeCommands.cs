@@ -8,5 +8,7 @@ public static class RuntimeCommands
     public static RootCommand CreateRoot() => new("Sample flow-matching velocity fields exported to ONNX")
     {
         SampleCommand.Create(),
+        EvaluateCommand.Create(),
+        PlotCommand.Create(),
     };
 }

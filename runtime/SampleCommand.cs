@@ -27,11 +27,13 @@ public static class SampleCommand
         Option<string> output = CommandRunner.Option("--out", "samples CSV", "samples.csv");
         Option<string> provider = CommandRunner.Choice("--provider", "ONNX Runtime execution provider", "auto", [.. ExecutionProvider.Choices]);
         Option<string?> interpolant = CommandRunner.Option<string?>("--interpolant", $"interpolant for models without metadata: {string.Join("|", InterpolantCatalog.Names)}");
+        Option<string?> trajectory = CommandRunner.Option<string?>("--trajectory", "also write the paths of the first samples here (CSV step,t,id,x0,...)");
+        Option<int> trajectoryCount = CommandRunner.Option("--trajectory-count", "how many paths --trajectory records", 300);
         Option<bool> force = CommandRunner.Option("--force", "overwrite existing output files", false);
 
         var command = new Command("sample", "Draw samples from a velocity model by integrating its ODE or SDE")
         {
-            model, sampler, method, steps, eps, n, offset, chunk, seed, init, output, provider, interpolant, force,
+            model, sampler, method, steps, eps, n, offset, chunk, seed, init, output, provider, interpolant, trajectory, trajectoryCount, force,
         };
         command.SetAction(parse =>
         {
@@ -60,10 +62,15 @@ public static class SampleCommand
             PointSet? initial = initPath is null ? null : PointCsv.Read(initPath, velocity.Field.Dimension);
             long count = initial?.Count ?? parse.InRange(n, 1, long.MaxValue / 4);
             using var writer = new CsvTableWriter(parse.GetValue(output)!, PointCsv.Header(velocity.Field.Dimension), parse.GetValue(force));
+            using CsvTableWriter? paths = parse.GetValue(trajectory) is { } trajectoryPath
+                ? new CsvTableWriter(trajectoryPath, TrajectoryRecorder.Header(velocity.Field.Dimension), parse.GetValue(force))
+                : null;
+            var recorder = paths is null ? null : new TrajectoryRecorder(paths, parse.GetValue(offset), parse.InRange(trajectoryCount, 1, 1_000_000), velocity.Field.Dimension);
             long evaluations = 0;
             ProgressReporter.Run("sample", count, progress =>
-                evaluations = new Sampler(velocity, settings).Run(parse.GetValue(offset), count, initial, writer, progress));
+                evaluations = new Sampler(velocity, settings).Run(parse.GetValue(offset), count, initial, writer, progress, recorder));
             writer.Commit();
+            paths?.Commit();
             Console.Error.WriteLine($"runtime: wrote {count} samples to {writer.Path} ({settings.Kind} {settings.Method}, {settings.Steps} steps, NFE {evaluations})");
             return 0;
         });

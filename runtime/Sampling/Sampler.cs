@@ -25,7 +25,7 @@ public sealed class Sampler(VelocityModel model, SamplerSettings settings)
     /// Samples indices [offset, offset + count) (or transports <paramref name="initial"/> when given) into
     /// <paramref name="output"/>; returns the total number of field evaluations per point.
     /// </summary>
-    public long Run(long offset, long count, PointSet? initial, CsvTableWriter output, IProgressSink progress)
+    public long Run(long offset, long count, PointSet? initial, CsvTableWriter output, IProgressSink progress, TrajectoryRecorder? trajectory = null)
     {
         int d = model.Field.Dimension;
         var normal = new StandardNormal(d);
@@ -46,7 +46,9 @@ public sealed class Sampler(VelocityModel model, SamplerSettings settings)
                 }
             }
 
-            evaluations = Transport(points, offset + done);
+            long first = offset + done;
+            trajectory?.Record(0, 0, points, first);
+            evaluations = Transport(points, first, trajectory is null ? null : (step, t, x) => trajectory.Record(step, t, x, first));
             output.WriteRows(points, d);
             progress.Report(done + size, $"{settings.Kind} {settings.Method}");
         }

@@ -1,0 +1,31 @@
+using System.Globalization;
+using FlowMatching.Io;
+
+namespace FlowMatching.Runtime.Sampling;
+
+/// <summary>
+/// Writes the paths X_t of the first <paramref name="count"/> samples of a run, one row per sample and
+/// step (step 0 is the starting point): columns step,t,id,x0,...,x{d-1}.
+/// </summary>
+public sealed class TrajectoryRecorder(CsvTableWriter writer, long firstId, long count, int dimension)
+{
+    public static IReadOnlyList<string> Header(int dimension) => ["step", "t", "id", .. PointCsv.Header(dimension)];
+
+    public void Record(int step, double t, ReadOnlySpan<float> points, long chunkFirstId)
+    {
+        int rows = points.Length / dimension;
+        for (int i = 0; i < rows && chunkFirstId + i < firstId + count; i++)
+        {
+            string[] fields = new string[3 + dimension];
+            fields[0] = step.ToString(CultureInfo.InvariantCulture);
+            fields[1] = PointCsv.Format(t);
+            fields[2] = (chunkFirstId + i).ToString(CultureInfo.InvariantCulture);
+            for (int j = 0; j < dimension; j++)
+            {
+                fields[3 + j] = PointCsv.Format(points[i * dimension + j]);
+            }
+
+            writer.WriteRow(fields);
+        }
+    }
+}

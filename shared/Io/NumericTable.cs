@@ -1,0 +1,71 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace FlowMatching.Io;
+
+/// <summary>
+/// A CSV file with a header and numeric columns (loss logs, trajectories). Empty fields read as NaN;
+/// anything else that is not a number is an error naming the file and line.
+/// </summary>
+public sealed record NumericTable(IReadOnlyList<string> Columns, IReadOnlyList<double[]> Rows)
+{
+    public int Column(string name, string source)
+    {
+        int index = Columns.ToList().IndexOf(name);
+        return index >= 0 ? index : throw new UserInputException($"{source}: has no '{name}' column (columns: {string.Join(",", Columns)})");
+    }
+
+    public static NumericTable Read(string path, params string[] requiredColumns)
+    {
+        if (!File.Exists(path))
+        {
+            throw new UserInputException($"{path}: no such file");
+        }
+
+        using var reader = new StreamReader(path);
+        using var parser = new CsvParser(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { HasHeaderRecord = false });
+        string[]? header = null;
+        var rows = new List<double[]>();
+        try
+        {
+            while (parser.Read())
+            {
+                string[] record = parser.Record!;
+                if (header is null)
+                {
+                    header = record.Select(c => c.Trim()).ToArray();
+                    continue;
+                }
+
+                if (record.Length != header.Length)
+                {
+                    throw new UserInputException($"{path}:{parser.RawRow}: expected {header.Length} columns, found {record.Length}");
+                }
+
+                rows.Add(record.Select(field => field.Length == 0
+                    ? double.NaN
+                    : double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
+                        ? v
+                        : throw new UserInputException($"{path}:{parser.RawRow}: '{field}' is not a finite number")).ToArray());
+            }
+        }
+        catch (CsvHelperException e)
+        {
+            throw new UserInputException($"{path}:{parser.RawRow}: malformed CSV (an unbalanced quote or a bad field)", e);
+        }
+
+        if (header is null || rows.Count == 0)
+        {
+            throw new UserInputException($"{path}: holds no rows");
+        }
+
+        var table = new NumericTable(header, rows);
+        foreach (string column in requiredColumns)
+        {
+            table.Column(column, path);
+        }
+
+        return table;
+    }
+}
