@@ -1,0 +1,74 @@
+using System.Buffers.Binary;
+using FlowMatching.Distributions;
+using FlowMatching.Io;
+using FlowMatching.Randomness;
+
+namespace FlowMatching.Tests;
+
+[TestClass]
+public sealed class FigureTests
+{
+    private static void AssertPng(string path, int width, int height)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        CollectionAssert.AreEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+        Assert.AreEqual("IHDR", System.Text.Encoding.ASCII.GetString(bytes, 12, 4));
+        Assert.AreEqual(width, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)));
+        Assert.AreEqual(height, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
+    }
+
+    [TestMethod]
+    public void EveryFigureTypeRendersAPngOfTheAskedSize()
+    {
+        using var files = new TestFiles();
+        var values = new float[2000];
+        GaussianMixture.Ring8().Sample(new RandomStream(1, 1), values);
+        PointCsv.Write(files["a.csv"], new PointSet(values, 2), false);
+        PointCsv.Write(files["b.csv"], new PointSet(values.Reverse().ToArray(), 2), false);
+        files.Write("loss.csv", "step,loss,lr,val_loss\n1,0.5,0.002,\n2,-1.5,0.002,-1.2\n3,-2,0.002,\n");
+        Assert.AreEqual(0, CommandLine.Runtime("sample", "--model", "exact:gmm8", "--n", "50", "--steps", "10", "--out", files["s.csv"], "--trajectory", files["traj.csv"], "--trajectory-count", "20").ExitCode);
+        Assert.AreEqual(20 * 11 + 1, File.ReadAllLines(files["traj.csv"]).Length);
+
+        string[][] figures =
+        [
+            ["distributions", "--n", "500"],
+            ["distributions", "--data", files["a.csv"]],
+            ["interpolant", "--n", "500", "--target", "checkerboard", "--interpolant", "trig"],
+            ["loss", "--loss-csv", files["loss.csv"]],
+            ["samples", "--samples", files["a.csv"], files["b.csv"], "--title", "ODE", "SDE"],
+            ["trajectories", "--trajectory", files["traj.csv"], "--samples", files["s.csv"]],
+        ];
+        foreach (string[] figure in figures)
+        {
+            string png = files[$"{figure[0]}-{Array.IndexOf(figures, figure)}.png"];
+            var (code, error) = CommandLine.Runtime(["plot", .. figure, "--out", png, "--width", "640", "--height", "320"]);
+            Assert.AreEqual(0, code, $"{string.Join(" ", figure)}: {error}");
+            AssertPng(png, 640, 320);
+        }
+    }
+
+    [TestMethod]
+    public void BadFigureInputFailsClearlyWithoutAFile()
+    {
+        using var files = new TestFiles();
+        files.Write("loss.csv", "step,loss\n1,0.5\n2,abc\n");
+        files.Write("noloss.csv", "step,value\n1,0.5\n");
+        files.Write("one.csv", "x0\n1\n2\n");
+        (string[] Args, string Mentions)[] cases =
+        [
+            (["plot", "loss", "--loss-csv", files["loss.csv"], "--out", files["l.png"]], "loss.csv:3"),
+            (["plot", "loss", "--loss-csv", files["noloss.csv"], "--out", files["l.png"]], "'loss' column"),
+            (["plot", "samples", "--samples", files["missing.csv"], "--out", files["l.png"]], "missing.csv"),
+            (["plot", "samples", "--samples", files["one.csv"], "--out", files["l.png"]], "at least 2 columns"),
+            (["plot", "distributions", "--out", files["l.jpg"]], "l.jpg"),
+        ];
+        foreach (var (args, mentions) in cases)
+        {
+            var (code, error) = CommandLine.Runtime(args);
+            Assert.AreEqual(1, code, error);
+            StringAssert.Contains(error, mentions);
+        }
+
+        Assert.IsFalse(files.Files.Any(f => f.EndsWith(".png") || f.EndsWith(".jpg") || f.EndsWith(".tmp")), string.Join(", ", files.Files));
+    }
+}
