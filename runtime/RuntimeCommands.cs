@@ -9,6 +9,7 @@ public static class RuntimeCommands
     {
         SampleCommand.Create(),
         EvaluateCommand.Create(),
+        LogProbCommand.Create(),
         PlotCommand.Create(),
     };
 }

@@ -16,7 +16,12 @@ public static class SampleCommand
         var defaults = new SamplerSettings();
         Option<string> model = CommandRunner.Option("--model", "ONNX velocity model, or exact:gmm8 for the closed-form field", VelocityModel.DefaultPath);
         Option<string> sampler = CommandRunner.Choice("--sampler", "probability-flow ODE or SDE", defaults.Kind, "ode", "sde");
-        Option<string?> method = CommandRunner.Option<string?>("--method", $"ODE: {string.Join("|", OdeSolverCatalog.Names)} (default euler); SDE: em");
+        Option<string?> method = CommandRunner.Option<string?>("--method", $"ODE: {string.Join("|", OdeSolverCatalog.Names)} (default euler); SDE: {string.Join("|", SdeSolverCatalog.Names)} (default em)");
+        Option<double> rtol = CommandRunner.Option("--rtol", "dopri5 relative tolerance", defaults.RelativeTolerance);
+        Option<double> atol = CommandRunner.Option("--atol", "dopri5 absolute tolerance", defaults.AbsoluteTolerance);
+        Option<int> maxSteps = CommandRunner.Option("--max-steps", "dopri5 step cap", defaults.MaxSteps);
+        Option<string> diffusion = CommandRunner.Choice("--diffusion", "SDE diffusion: alpha (eps_t = eps alpha_t) or constant (eps_t = eps)", defaults.Diffusion, [.. SdeCoefficients.DiffusionNames]);
+        Option<bool> denoise = CommandRunner.Option("--denoise", "SDE: finish with a noise-free Euler step from 0.99 to 1", false);
         Option<int> steps = CommandRunner.Option("--steps", "integration steps", defaults.Steps);
         Option<double> eps = CommandRunner.Option("--eps", "SDE diffusion scale: eps_t = eps * alpha_t", defaults.Eps);
         Option<long> n = CommandRunner.Option("--n", "number of samples", 20000L);
@@ -33,7 +38,7 @@ public static class SampleCommand
 
         var command = new Command("sample", "Draw samples from a velocity model by integrating its ODE or SDE")
         {
-            model, sampler, method, steps, eps, n, offset, chunk, seed, init, output, provider, interpolant, trajectory, trajectoryCount, force,
+            model, sampler, method, rtol, atol, maxSteps, diffusion, denoise, steps, eps, n, offset, chunk, seed, init, output, provider, interpolant, trajectory, trajectoryCount, force,
         };
         command.SetAction(parse =>
         {
@@ -46,16 +51,15 @@ public static class SampleCommand
                 Eps = parse.InRange(eps, 0.0, 1e6),
                 Seed = parse.GetValue(seed),
                 Chunk = parse.InRange(chunk, 1, 100_000_000),
+                Diffusion = parse.GetValue(diffusion)!,
+                Denoise = parse.GetValue(denoise),
+                RelativeTolerance = parse.InRange(rtol, 1e-12, 1.0),
+                AbsoluteTolerance = parse.InRange(atol, 1e-12, 1.0),
+                MaxSteps = parse.InRange(maxSteps, 1, 10_000_000),
             };
-            if (kind == "sde" && settings.Method != "em")
-            {
-                throw new UserInputException($"--method {settings.Method}: the SDE sampler offers em");
-            }
-
-            if (kind == "ode")
-            {
-                OdeSolverCatalog.Rule(settings.Method);
-            }
+            // Fail on a bad method before the model loads or any file is opened.
+            _ = kind == "ode" ? OdeSolverCatalog.Create(settings.Method, settings.Steps) : null;
+            _ = kind == "sde" ? SdeSolverCatalog.Rule(settings.Method) : null;
 
             using VelocityModel velocity = VelocityModel.Open(parse.GetValue(model)!, parse.GetValue(provider)!, parse.GetValue(interpolant));
             string? initPath = parse.GetValue(init);
@@ -71,7 +75,7 @@ public static class SampleCommand
                 evaluations = new Sampler(velocity, settings).Run(parse.GetValue(offset), count, initial, writer, progress, recorder));
             writer.Commit();
             paths?.Commit();
-            Console.Error.WriteLine($"runtime: wrote {count} samples to {writer.Path} ({settings.Kind} {settings.Method}, {settings.Steps} steps, NFE {evaluations})");
+            Console.Error.WriteLine($"runtime: wrote {count} samples to {writer.Path} ({settings.Kind} {settings.Method}, NFE {evaluations} per point)");
             return 0;
         });
         return command;

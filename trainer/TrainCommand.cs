@@ -37,12 +37,13 @@ public static class TrainCommand
         Option<int> validationBatch = CommandRunner.Option("--validation-batch", "held-out batch size (0: none)", defaults.ValidationBatch);
         Option<int> validationEvery = CommandRunner.Option("--validation-every", "steps between validation losses", defaults.ValidationEvery);
         Option<string> device = CommandRunner.Choice("--device", "TorchSharp device", defaults.Device, "auto", "cpu", "cuda");
+        Option<double> ema = CommandRunner.Option("--ema", "export an exponential moving average of the weights with this decay (0: off)", defaults.EmaDecay);
         Option<bool> force = CommandRunner.Option("--force", "overwrite existing output files", false);
 
         var command = new Command("train", "Train a velocity field with the stochastic-interpolant loss and export it to ONNX")
         {
             target, interpolant, steps, batch, lr, lrStep, lrGamma, hidden, activation, seed, output, lossCsv,
-            validationBatch, validationEvery, device, force,
+            validationBatch, validationEvery, device, ema, force,
         };
         command.SetAction(parse =>
         {
@@ -61,6 +62,7 @@ public static class TrainCommand
                 ValidationBatch = parse.InRange(validationBatch, 0, 10_000_000),
                 ValidationEvery = parse.InRange(validationEvery, 1, int.MaxValue),
                 Device = parse.GetValue(device)!,
+                EmaDecay = parse.InRange(ema, 0.0, 0.999999),
             };
             string modelPath = parse.GetValue(output) ?? Path.Combine("models", "trained", $"{options.Target}.onnx");
             return Run(options, modelPath, parse.GetValue(lossCsv), parse.GetValue(force));
@@ -106,7 +108,10 @@ public static class TrainCommand
         {
             var metadata = new ModelContract(
                 "FlowMatching.Trainer", ProducerVersion, options.Interpolant, target.Dimension, "normal(0,I)", target.Name,
-                options.Hidden, options.Activation, options.Steps, options.Batch, options.Seed, last!.Loss);
+                options.Hidden, options.Activation, options.Steps, options.Batch, options.Seed, last!.Loss)
+            {
+                EmaDecay = options.EmaDecay,
+            };
             byte[] bytes = Google.Protobuf.MessageExtensions.ToByteArray(OnnxExporter.ToModel(network!.ToWeights(), metadata.ToProperties(), ProducerVersion));
             model.Stream.Write(bytes);
             model.Commit();

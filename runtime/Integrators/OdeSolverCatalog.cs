@@ -1,9 +1,9 @@
 namespace FlowMatching.Runtime.Integrators;
 
-/// <summary>The ODE methods offered by --method.</summary>
+/// <summary>The ODE methods offered by --method, with the options that configure them.</summary>
 public static class OdeSolverCatalog
 {
-    public static IReadOnlyList<string> Names { get; } = ["euler", "midpoint", "heun", "rk4"];
+    public static IReadOnlyList<string> Names { get; } = ["euler", "midpoint", "heun", "rk4", "dopri5"];
 
     public static IStepRule Rule(string name) => name switch
     {
@@ -11,6 +11,13 @@ public static class OdeSolverCatalog
         "midpoint" => new MidpointStep(),
         "heun" => new HeunStep(),
         "rk4" => new RungeKutta4Step(),
-        _ => throw new UserInputException($"--method {name}: not an ODE method (known: {string.Join(", ", Names)})"),
+        _ => throw new UserInputException($"--method {name}: not a fixed-step ODE method (known: euler, midpoint, heun, rk4)"),
     };
+
+    public static IOdeSolver Create(string name, int steps, double relativeTolerance = 1e-5, double absoluteTolerance = 1e-5, int maxSteps = 10000) =>
+        name == "dopri5"
+            ? new DormandPrince5Solver(relativeTolerance, absoluteTolerance, maxSteps)
+            : Names.Contains(name)
+                ? new FixedStepOdeSolver(Rule(name), steps)
+                : throw new UserInputException($"--method {name}: not an ODE method (known: {string.Join(", ", Names)})");
 }

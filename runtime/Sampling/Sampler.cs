@@ -16,14 +16,21 @@ public sealed class Sampler(VelocityModel model, SamplerSettings settings)
     /// <summary>Integrates the points of samples firstIndex.. in place from t = 0; returns field evaluations.</summary>
     public int Transport(Span<float> points, long firstIndex, StepObserver? observer = null) => settings.Kind switch
     {
-        "ode" => new FixedStepOdeSolver(OdeSolverCatalog.Rule(settings.Method), settings.Steps).Solve(model.Field, points, 0, 1, observer),
-        "sde" => new EulerMaruyamaSolver(model.Interpolant, settings.Eps, settings.Steps, settings.Seed).Solve(model.Field, points, firstIndex, observer),
+        "ode" => OdeSolverCatalog.Create(settings.Method, settings.Steps, settings.RelativeTolerance, settings.AbsoluteTolerance, settings.MaxSteps)
+            .Solve(model.Field, points, 0, 1, observer),
+        "sde" => new SdeSolver(
+                SdeSolverCatalog.Rule(settings.Method),
+                new SdeCoefficients(model.Interpolant, settings.Eps, settings.Diffusion == "constant"),
+                settings.Steps,
+                settings.Seed,
+                denoise: settings.Denoise)
+            .Solve(model.Field, points, firstIndex, observer),
         _ => throw new UserInputException($"--sampler {settings.Kind}: expected ode or sde"),
     };
 
     /// <summary>
     /// Samples indices [offset, offset + count) (or transports <paramref name="initial"/> when given) into
-    /// <paramref name="output"/>; returns the total number of field evaluations per point.
+    /// <paramref name="output"/>; returns the field evaluations each point went through (the most over chunks, for adaptive methods).
     /// </summary>
     public long Run(long offset, long count, PointSet? initial, CsvTableWriter output, IProgressSink progress, TrajectoryRecorder? trajectory = null)
     {
@@ -48,7 +55,7 @@ public sealed class Sampler(VelocityModel model, SamplerSettings settings)
 
             long first = offset + done;
             trajectory?.Record(0, 0, points, first);
-            evaluations = Transport(points, first, trajectory is null ? null : (step, t, x) => trajectory.Record(step, t, x, first));
+            evaluations = Math.Max(evaluations, Transport(points, first, trajectory is null ? null : (step, t, x) => trajectory.Record(step, t, x, first)));
             output.WriteRows(points, d);
             progress.Report(done + size, $"{settings.Kind} {settings.Method}");
         }

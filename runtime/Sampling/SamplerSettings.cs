@@ -12,6 +12,18 @@ public sealed record SamplerSettings
 
     public double Eps { get; init; } = 2.0;
 
+    /// <summary>SDE diffusion: alpha (eps_t = eps alpha_t, the tutorial's) or constant (eps_t = eps).</summary>
+    public string Diffusion { get; init; } = "alpha";
+
+    /// <summary>End the SDE with a noise-free Euler step from 0.99 to 1.</summary>
+    public bool Denoise { get; init; }
+
+    public double RelativeTolerance { get; init; } = 1e-5;
+
+    public double AbsoluteTolerance { get; init; } = 1e-5;
+
+    public int MaxSteps { get; init; } = 10000;
+
     public long Seed { get; init; }
 
     public int Chunk { get; init; } = 10000;

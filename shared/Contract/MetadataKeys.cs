@@ -16,4 +16,10 @@ public static class MetadataKeys
     public const string Batch = "flowmatching.training.batch";
     public const string Seed = "flowmatching.training.seed";
     public const string FinalLoss = "flowmatching.training.final_loss";
+
+    // Optional keys: absent means the default (0, none, no standardisation).
+    public const string EmaDecay = "flowmatching.training.ema";
+    public const string TimeEmbedding = "flowmatching.network.time_embedding";
+    public const string DataMean = "flowmatching.data.mean";
+    public const string DataStd = "flowmatching.data.std";
 }

@@ -21,6 +21,20 @@ public sealed record ModelContract(
     long Seed,
     double FinalLoss)
 {
+    /// <summary>Decay of the exported weight average; 0 when the raw weights were exported.</summary>
+    public double EmaDecay { get; init; }
+
+    /// <summary>How t enters the network: none (t itself) or fourier:K.</summary>
+    public string TimeEmbedding { get; init; } = "none";
+
+    /// <summary>
+    /// Per-column mean and std the data were standardised with before training; empty when the model
+    /// samples in the data's own units. The runtime maps samples back with x = mean + std z.
+    /// </summary>
+    public IReadOnlyList<double> DataMean { get; init; } = [];
+
+    public IReadOnlyList<double> DataStd { get; init; } = [];
+
     public const int CurrentFormatVersion = 1;
 
     public IReadOnlyList<KeyValuePair<string, string>> ToProperties() =>
@@ -38,6 +52,13 @@ public sealed record ModelContract(
         new(MetadataKeys.Batch, Batch.ToString(CultureInfo.InvariantCulture)),
         new(MetadataKeys.Seed, Seed.ToString(CultureInfo.InvariantCulture)),
         new(MetadataKeys.FinalLoss, FinalLoss.ToString("R", CultureInfo.InvariantCulture)),
+        new(MetadataKeys.EmaDecay, EmaDecay.ToString("R", CultureInfo.InvariantCulture)),
+        new(MetadataKeys.TimeEmbedding, TimeEmbedding),
+        .. DataMean.Count == 0 ? Array.Empty<KeyValuePair<string, string>>() :
+        [
+            new(MetadataKeys.DataMean, string.Join(",", DataMean.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))),
+            new(MetadataKeys.DataStd, string.Join(",", DataStd.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))),
+        ],
     ];
 
     /// <summary>
@@ -64,8 +85,16 @@ public sealed record ModelContract(
             ? value
             : throw new UserInputException($"{source}: metadata key '{key}' has the unreadable value '{Get(key)}'");
 
+        string? Optional(string key) => properties.TryGetValue(key, out string? value) ? value : null;
+
+        double[] Numbers(string key) => Optional(key) is { Length: > 0 } list
+            ? list.Split(',').Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && double.IsFinite(x)
+                ? x
+                : throw new UserInputException($"{source}: metadata key '{key}' has the unreadable value '{list}'")).ToArray()
+            : [];
+
         string hidden = Get(MetadataKeys.Hidden);
-        return new ModelContract(
+        var contract = new ModelContract(
             Get(MetadataKeys.Producer),
             Get(MetadataKeys.ProducerVersion),
             Get(MetadataKeys.Interpolant),
@@ -77,6 +106,18 @@ public sealed record ModelContract(
             Parse<int>(MetadataKeys.Steps),
             Parse<int>(MetadataKeys.Batch),
             Parse<long>(MetadataKeys.Seed),
-            Parse<double>(MetadataKeys.FinalLoss));
+            Parse<double>(MetadataKeys.FinalLoss))
+        {
+            EmaDecay = Optional(MetadataKeys.EmaDecay) is null ? 0 : Parse<double>(MetadataKeys.EmaDecay),
+            TimeEmbedding = Optional(MetadataKeys.TimeEmbedding) ?? "none",
+            DataMean = Numbers(MetadataKeys.DataMean),
+            DataStd = Numbers(MetadataKeys.DataStd),
+        };
+        if (contract.DataMean.Count != contract.DataStd.Count || (contract.DataMean.Count != 0 && contract.DataMean.Count != contract.Dimension))
+        {
+            throw new UserInputException($"{source}: metadata data.mean and data.std must both list {contract.Dimension} numbers");
+        }
+
+        return contract;
     }
 }

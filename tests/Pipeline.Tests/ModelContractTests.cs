@@ -42,11 +42,25 @@ public sealed class ModelContractTests
     [TestMethod]
     public void MetadataRoundTripsAndRejectsOtherVersions()
     {
-        var metadata = new ModelContract("p", "1.2", "trig", 5, "normal(0,I)", "gmm8", [7, 9], "silu", 100, 50, 42, -1.25);
+        var metadata = new ModelContract("p", "1.2", "trig", 2, "normal(0,I)", "csv:d.csv", [7, 9], "silu", 100, 50, 42, -1.25)
+        {
+            EmaDecay = 0.999,
+            TimeEmbedding = "fourier:8",
+            DataMean = [1.5, -2],
+            DataStd = [0.25, 3],
+        };
         var properties = metadata.ToProperties().ToDictionary();
         ModelContract back = ModelContract.FromProperties(properties, "m")!;
-        Assert.AreEqual(metadata with { Hidden = back.Hidden }, back);
+        Assert.AreEqual(metadata with { Hidden = back.Hidden, DataMean = back.DataMean, DataStd = back.DataStd }, back);
         CollectionAssert.AreEqual(new[] { 7, 9 }, back.Hidden.ToArray());
+        CollectionAssert.AreEqual(new[] { 1.5, -2 }, back.DataMean.ToArray());
+        CollectionAssert.AreEqual(new[] { 0.25, 3.0 }, back.DataStd.ToArray());
+
+        properties.Remove(MetadataKeys.DataStd);
+        StringAssert.Contains(Assert.ThrowsExactly<UserInputException>(() => ModelContract.FromProperties(properties, "m")).Message, "data.std");
+        properties.Remove(MetadataKeys.DataMean);
+        properties.Remove(MetadataKeys.EmaDecay);
+        Assert.AreEqual(0.0, ModelContract.FromProperties(properties, "m")!.EmaDecay, "optional keys default when absent");
 
         Assert.IsNull(ModelContract.FromProperties(new Dictionary<string, string>(), "m"));
         properties[MetadataKeys.FormatVersion] = "99";

@@ -49,6 +49,32 @@ public sealed class OdeSolverTests
     }
 
     [TestMethod]
+    [DataRow(1e-4)]
+    [DataRow(1e-6)]
+    public void Dopri5MeetsItsTolerance(double tolerance)
+    {
+        float[] x = [1f, -0.5f];
+        var solver = new DormandPrince5Solver(tolerance, tolerance, 10000);
+        int evaluations = solver.Solve(new OscillatingLinearField(2), x, 0, 1);
+        double exact = OscillatingLinearField.Growth(0, 1);
+        double error = Math.Max(Math.Abs(x[0] - exact), Math.Abs(x[1] + 0.5 * exact));
+        // The global error of a local-error controlled solver is a small multiple of the tolerance
+        // (and never below float32 rounding of the state).
+        Assert.IsTrue(error <= 10 * tolerance * exact + 1e-6, $"error {error} at tolerance {tolerance}");
+        Assert.AreEqual(1 + 6 * solver.AcceptedSteps, evaluations, 6 * 10, "about six evaluations a step, plus rejected steps");
+    }
+
+    [TestMethod]
+    public void Dopri5TakesFewerStepsAtLooserTolerance()
+    {
+        var loose = new DormandPrince5Solver(1e-3, 1e-3, 10000);
+        var tight = new DormandPrince5Solver(1e-7, 1e-7, 10000);
+        loose.Solve(new OscillatingLinearField(1), new float[] { 1f }, 0, 1);
+        tight.Solve(new OscillatingLinearField(1), new float[] { 1f }, 0, 1);
+        Assert.IsTrue(loose.AcceptedSteps < tight.AcceptedSteps, $"{loose.AcceptedSteps} vs {tight.AcceptedSteps}");
+    }
+
+    [TestMethod]
     public void IntegratingBackwardsUndoesTheFlow()
     {
         float[] x = [0.8f, -1.1f];

@@ -13,6 +13,7 @@ public sealed class VelocityNetwork : nn.Module<Tensor, Tensor, Tensor>
     public VelocityNetwork(int dimension, IReadOnlyList<int> hidden, string activation) : base(nameof(VelocityNetwork))
     {
         Dimension = dimension;
+        Hidden = hidden.ToArray();
         ActivationName = activation;
         var modules = new List<(string, nn.Module<Tensor, Tensor>)>();
         var linears = new List<Linear>();
@@ -36,6 +37,8 @@ public sealed class VelocityNetwork : nn.Module<Tensor, Tensor, Tensor>
     }
 
     public int Dimension { get; }
+
+    public IReadOnlyList<int> Hidden { get; }
 
     public string ActivationName { get; }
 

@@ -28,6 +28,7 @@ public sealed class Trainer(TrainingOptions options, IDistribution target)
             ? new InterpolantBatchSampler(new StandardNormal(target.Dimension), target, interpolant, options.Seed, streamOffset: 100).Draw(options.ValidationBatch)
             : null;
 
+        ExponentialMovingAverage? ema = options.EmaDecay > 0 ? new ExponentialMovingAverage(network, options.EmaDecay, device) : null;
         var optimizer = optim.Adam(network.parameters(), options.LearningRate);
         var scheduler = optim.lr_scheduler.StepLR(optimizer, options.LearningRateStep, options.LearningRateGamma);
         for (int step = 1; step <= options.Steps; step++)
@@ -39,6 +40,7 @@ public sealed class Trainer(TrainingOptions options, IDistribution target)
             loss.backward();
             optimizer.step();
             scheduler.step();
+            ema?.Update(network);
 
             double value = loss.item<float>();
             if (!double.IsFinite(value))
@@ -47,12 +49,18 @@ public sealed class Trainer(TrainingOptions options, IDistribution target)
             }
 
             double? validationLoss = validation is not null && (step % options.ValidationEvery == 0 || step == options.Steps)
-                ? ValidationLoss(network, validation, device)
+                ? ValidationLoss(ema?.Average ?? network, validation, device)
                 : null;
             onStep?.Invoke(new TrainingStep(step, value, learningRate, validationLoss));
         }
 
-        return network;
+        if (ema is null)
+        {
+            return network;
+        }
+
+        network.Dispose();
+        return ema.Average;
     }
 
     private static Tensor BatchLoss(VelocityNetwork network, InterpolantBatch batch, Device device)

@@ -29,4 +29,7 @@ public sealed record TrainingOptions
     public int ValidationEvery { get; init; } = 100;
 
     public string Device { get; init; } = "auto";
+
+    /// <summary>Decay of the exported exponential moving average of the weights; 0 exports the raw weights.</summary>
+    public double EmaDecay { get; init; }
 }
