@@ -1,6 +1,5 @@
 using System.CommandLine;
 using FlowMatching.Cli;
-using FlowMatching.Interpolants;
 using FlowMatching.Io;
 using FlowMatching.Runtime.Integrators;
 using FlowMatching.Runtime.Models;
@@ -13,7 +12,7 @@ public static class LogProbCommand
 {
     public static Command Create()
     {
-        Option<string> model = CommandRunner.Option("--model", "ONNX velocity model, or exact:gmm8", VelocityModel.DefaultPath);
+        var modelOptions = new ModelOptions();
         Option<string> input = new("--in") { Description = "points CSV (d columns)", Required = true };
         Option<string> output = new("--out") { Description = "CSV of the input columns plus logp", Required = true };
         Option<string> method = CommandRunner.Choice("--method", "ODE method", "rk4", [.. OdeSolverCatalog.Names]);
@@ -25,18 +24,21 @@ public static class LogProbCommand
         Option<int> probes = CommandRunner.Option("--probes", "Hutchinson probes a step", 4);
         Option<long> seed = CommandRunner.Option("--seed", "seed of the Hutchinson probes", 0L);
         Option<int> chunk = CommandRunner.Option("--chunk", "points integrated at once", 5000);
-        Option<string> provider = CommandRunner.Choice("--provider", "ONNX Runtime execution provider", "auto", [.. ExecutionProvider.Choices]);
-        Option<string?> interpolant = CommandRunner.Option<string?>("--interpolant", $"interpolant for models without metadata: {string.Join("|", InterpolantCatalog.Names)}");
         Option<bool> force = CommandRunner.Option("--force", "overwrite an existing output file", false);
         var command = new Command("logprob", "log rho_1(x) of each input point, integrating the ODE from t = 1 to 0 with the divergence of b")
         {
-            model, input, output, method, steps, rtol, atol, maxSteps, divergence, probes, seed, chunk, provider, interpolant, force,
+            input, output, method, steps, rtol, atol, maxSteps, divergence, probes, seed, chunk, force,
         };
+        foreach (Option option in modelOptions.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parse =>
         {
             IOdeSolver solver = OdeSolverCatalog.Create(parse.GetValue(method)!, parse.InRange(steps, 1, 1_000_000),
                 parse.InRange(rtol, 1e-12, 1.0), parse.InRange(atol, 1e-12, 1.0), parse.InRange(maxSteps, 1, 10_000_000));
-            using VelocityModel velocity = VelocityModel.Open(parse.GetValue(model)!, parse.GetValue(provider)!, parse.GetValue(interpolant));
+            using VelocityModel velocity = modelOptions.Open(parse);
             int d = velocity.Field.Dimension;
             string mode = parse.GetValue(divergence) ?? (d <= 16 ? "exact" : "hutchinson");
             if (mode is not ("exact" or "hutchinson"))

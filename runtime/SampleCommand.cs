@@ -1,6 +1,5 @@
 using System.CommandLine;
 using FlowMatching.Cli;
-using FlowMatching.Interpolants;
 using FlowMatching.Io;
 using FlowMatching.Runtime.Integrators;
 using FlowMatching.Runtime.Models;
@@ -14,7 +13,7 @@ public static class SampleCommand
     public static Command Create()
     {
         var defaults = new SamplerSettings();
-        Option<string> model = CommandRunner.Option("--model", "ONNX velocity model, or exact:gmm8 for the closed-form field", VelocityModel.DefaultPath);
+        var modelOptions = new ModelOptions();
         Option<string> sampler = CommandRunner.Choice("--sampler", "probability-flow ODE or SDE", defaults.Kind, "ode", "sde");
         Option<string?> method = CommandRunner.Option<string?>("--method", $"ODE: {string.Join("|", OdeSolverCatalog.Names)} (default euler); SDE: {string.Join("|", SdeSolverCatalog.Names)} (default em)");
         Option<double> rtol = CommandRunner.Option("--rtol", "dopri5 relative tolerance", defaults.RelativeTolerance);
@@ -30,16 +29,19 @@ public static class SampleCommand
         Option<long> seed = CommandRunner.Option("--seed", "random seed", defaults.Seed);
         Option<string?> init = CommandRunner.Option<string?>("--init", "start from these points (CSV, d columns) instead of N(0, I); overrides --n");
         Option<string> output = CommandRunner.Option("--out", "samples CSV", "samples.csv");
-        Option<string> provider = CommandRunner.Choice("--provider", "ONNX Runtime execution provider", "auto", [.. ExecutionProvider.Choices]);
-        Option<string?> interpolant = CommandRunner.Option<string?>("--interpolant", $"interpolant for models without metadata: {string.Join("|", InterpolantCatalog.Names)}");
         Option<string?> trajectory = CommandRunner.Option<string?>("--trajectory", "also write the paths of the first samples here (CSV step,t,id,x0,...)");
         Option<int> trajectoryCount = CommandRunner.Option("--trajectory-count", "how many paths --trajectory records", 300);
         Option<bool> force = CommandRunner.Option("--force", "overwrite existing output files", false);
 
         var command = new Command("sample", "Draw samples from a velocity model by integrating its ODE or SDE")
         {
-            model, sampler, method, rtol, atol, maxSteps, diffusion, denoise, steps, eps, n, offset, chunk, seed, init, output, provider, interpolant, trajectory, trajectoryCount, force,
+            sampler, method, rtol, atol, maxSteps, diffusion, denoise, steps, eps, n, offset, chunk, seed, init, output, trajectory, trajectoryCount, force,
         };
+        foreach (Option option in modelOptions.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parse =>
         {
             string kind = parse.GetValue(sampler)!;
@@ -61,7 +63,7 @@ public static class SampleCommand
             _ = kind == "ode" ? OdeSolverCatalog.Create(settings.Method, settings.Steps) : null;
             _ = kind == "sde" ? SdeSolverCatalog.Rule(settings.Method) : null;
 
-            using VelocityModel velocity = VelocityModel.Open(parse.GetValue(model)!, parse.GetValue(provider)!, parse.GetValue(interpolant));
+            using VelocityModel velocity = modelOptions.Open(parse);
             string? initPath = parse.GetValue(init);
             PointSet? initial = initPath is null ? null : PointCsv.Read(initPath, velocity.Field.Dimension);
             long count = initial?.Count ?? parse.InRange(n, 1, long.MaxValue / 4);

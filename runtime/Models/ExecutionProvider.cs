@@ -11,10 +11,11 @@ public static class ExecutionProvider
     public static IReadOnlyList<string> Choices { get; } = ["auto", "cpu", "cuda"];
 
     /// <summary>Session options for the choice, and the name of the provider they use.</summary>
-    public static (SessionOptions Options, string Provider) Create(string choice)
+    /// <param name="threads">CPU threads for one operator; 0 lets ONNX Runtime choose. Results do not depend on it.</param>
+    public static (SessionOptions Options, string Provider) Create(string choice, int threads = 0)
     {
         QuietEnvironment();
-        var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+        var options = CpuOptions(threads);
         if (choice == "cpu")
         {
             return (options, "CPU");
@@ -33,9 +34,12 @@ public static class ExecutionProvider
                 throw new UserInputException($"--provider cuda: the CUDA execution provider does not load here ({FirstLine(e.Message)}); use --provider cpu or auto");
             }
 
-            return (new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL }, "CPU (CUDA provider unavailable)");
+            return (CpuOptions(threads), "CPU (CUDA provider unavailable)");
         }
     }
+
+    private static SessionOptions CpuOptions(int threads) =>
+        new() { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, IntraOpNumThreads = threads };
 
     // ORT logs a failed CUDA load as an error line of its own; this product reports the fallback itself.
     private static void QuietEnvironment()

@@ -18,7 +18,7 @@ public sealed record VelocityModel(IVelocityField Field, IInterpolant Interpolan
     /// Gaussian-mixture target. The interpolant comes from the model's metadata; <paramref name="interpolantOverride"/>
     /// supplies it for models without any, and must agree with it otherwise.
     /// </summary>
-    public static VelocityModel Open(string spec, string provider, string? interpolantOverride)
+    public static VelocityModel Open(string spec, string provider, string? interpolantOverride, int threads = 0)
     {
         if (spec.StartsWith(ExactPrefix, StringComparison.Ordinal))
         {
@@ -33,12 +33,17 @@ public sealed record VelocityModel(IVelocityField Field, IInterpolant Interpolan
             return new VelocityModel(new GaussianMixtureVelocityField(mixture, exactInterpolant), exactInterpolant, spec, null);
         }
 
+        if (spec == DefaultPath && !File.Exists(spec))
+        {
+            spec = ShippedModel() ?? spec;
+        }
+
         if (!File.Exists(spec))
         {
             throw new UserInputException($"{spec}: no such model file");
         }
 
-        (SessionOptions options, string providerName) = ExecutionProvider.Create(provider);
+        (SessionOptions options, string providerName) = ExecutionProvider.Create(provider, threads);
         InferenceSession session;
         try
         {
@@ -76,6 +81,21 @@ public sealed record VelocityModel(IVelocityField Field, IInterpolant Interpolan
             session.Dispose();
             throw;
         }
+    }
+
+    // The shipped model, found from the program's own folder upwards, so `sample` works from any directory of a clone.
+    private static string? ShippedModel()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, DefaultPath);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 
     public void Dispose() => (Field as IDisposable)?.Dispose();
