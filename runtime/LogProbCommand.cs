@@ -47,6 +47,10 @@ public static class LogProbCommand
             }
 
             PointSet points = PointCsv.Read(parse.GetValue(input)!, d);
+            // A model of standardised data has its density in z = (x - mean) / std: evaluate there, then
+            // change variables back to x.
+            PointSet modelPoints = velocity.Scaling?.Apply(points) ?? points;
+            double logDeterminant = velocity.Scaling?.LogDeterminant ?? 0;
             using var writer = new CsvTableWriter(parse.GetValue(output)!, [.. PointCsv.Header(d), "logp"], parse.GetValue(force));
             var likelihood = new LogLikelihood(velocity.Field, solver, mode == "hutchinson", parse.InRange(probes, 1, 10_000), parse.GetValue(seed));
             int size = parse.InRange(chunk, 1, 10_000_000);
@@ -58,12 +62,13 @@ public static class LogProbCommand
                 for (int start = 0; start < points.Count; start += size)
                 {
                     int count = Math.Min(size, points.Count - start);
-                    evaluations = likelihood.Evaluate(points.Values.AsSpan(start * d, count * d), start, logDensity);
+                    evaluations = likelihood.Evaluate(modelPoints.Values.AsSpan(start * d, count * d), start, logDensity);
                     for (int i = 0; i < count; i++)
                     {
-                        string[] fields = [.. points.Point(start + i).ToArray().Select(PointCsv.Format), PointCsv.Format(logDensity[i])];
+                        double logp = logDensity[i] + logDeterminant;
+                        string[] fields = [.. points.Point(start + i).ToArray().Select(PointCsv.Format), PointCsv.Format(logp)];
                         writer.WriteRow(fields);
-                        total += logDensity[i];
+                        total += logp;
                     }
 
                     progress.Report(start + count, $"{mode} divergence");

@@ -71,7 +71,7 @@ public static class SampleCommand
             using CsvTableWriter? paths = parse.GetValue(trajectory) is { } trajectoryPath
                 ? new CsvTableWriter(trajectoryPath, TrajectoryRecorder.Header(velocity.Field.Dimension), parse.GetValue(force))
                 : null;
-            var recorder = paths is null ? null : new TrajectoryRecorder(paths, parse.GetValue(offset), parse.InRange(trajectoryCount, 1, 1_000_000), velocity.Field.Dimension);
+            var recorder = paths is null ? null : new TrajectoryRecorder(paths, parse.GetValue(offset), parse.InRange(trajectoryCount, 1, 1_000_000), velocity.Field.Dimension, velocity.Scaling);
             long evaluations = 0;
             ProgressReporter.Run("sample", count, progress =>
                 evaluations = new Sampler(velocity, settings).Run(parse.GetValue(offset), count, initial, writer, progress, recorder));

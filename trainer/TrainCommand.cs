@@ -19,6 +19,9 @@ public static class TrainCommand
     public static string ProducerVersion { get; } =
         typeof(TrainCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
+    /// <summary>The shell's code for a run ended by SIGINT.</summary>
+    public const int InterruptedExitCode = 130;
+
     public static Command Create()
     {
         var defaults = new TrainingOptions();
@@ -37,13 +40,17 @@ public static class TrainCommand
         Option<int> validationBatch = CommandRunner.Option("--validation-batch", "held-out batch size (0: none)", defaults.ValidationBatch);
         Option<int> validationEvery = CommandRunner.Option("--validation-every", "steps between validation losses", defaults.ValidationEvery);
         Option<string> device = CommandRunner.Choice("--device", "TorchSharp device", defaults.Device, "auto", "cpu", "cuda");
+        Option<string> timeEmbedding = CommandRunner.Option("--time-embedding", "how t enters the network: none or fourier:K", defaults.TimeEmbedding);
+        Option<string?> checkpoint = CommandRunner.Option<string?>("--checkpoint", "save resumable checkpoints here (default on Ctrl-C: <out>.ckpt)");
+        Option<int> checkpointEvery = CommandRunner.Option("--checkpoint-every", "steps between checkpoints (0: only on Ctrl-C)", 0);
+        Option<string?> resume = CommandRunner.Option<string?>("--resume", "continue the run saved in this checkpoint (its options are used; --steps may extend it)");
         Option<double> ema = CommandRunner.Option("--ema", "export an exponential moving average of the weights with this decay (0: off)", defaults.EmaDecay);
         Option<bool> force = CommandRunner.Option("--force", "overwrite existing output files", false);
 
         var command = new Command("train", "Train a velocity field with the stochastic-interpolant loss and export it to ONNX")
         {
             target, interpolant, steps, batch, lr, lrStep, lrGamma, hidden, activation, seed, output, lossCsv,
-            validationBatch, validationEvery, device, ema, force,
+            validationBatch, validationEvery, device, ema, timeEmbedding, checkpoint, checkpointEvery, resume, force,
         };
         command.SetAction(parse =>
         {
@@ -63,16 +70,33 @@ public static class TrainCommand
                 ValidationEvery = parse.InRange(validationEvery, 1, int.MaxValue),
                 Device = parse.GetValue(device)!,
                 EmaDecay = parse.InRange(ema, 0.0, 0.999999),
+                TimeEmbedding = TimeEmbedding.Parse(parse.GetValue(timeEmbedding)!).ToString(),
             };
-            string modelPath = parse.GetValue(output) ?? Path.Combine("models", "trained", $"{options.Target}.onnx");
-            return Run(options, modelPath, parse.GetValue(lossCsv), parse.GetValue(force));
+            string? resumeFrom = parse.GetValue(resume);
+            if (resumeFrom is not null)
+            {
+                CheckpointHeader header = TrainingCheckpoint.ReadHeader(resumeFrom);
+                options = header.Options with { Steps = parse.GetResult(steps) is { Implicit: false } ? options.Steps : header.Options.Steps };
+                Console.Error.WriteLine($"trainer: resuming {resumeFrom} after step {header.Step} of {options.Steps}");
+            }
+
+            string modelPath = parse.GetValue(output) ?? Path.Combine("models", "trained", $"{options.Target.Replace(TargetCatalog.CsvPrefix, "", StringComparison.Ordinal).Replace('/', '_')}.onnx");
+            var checkpoints = new CheckpointPolicy(parse.GetValue(checkpoint) ?? modelPath + ".ckpt", parse.InRange(checkpointEvery, 0, int.MaxValue), resumeFrom);
+            return Run(options, modelPath, parse.GetValue(lossCsv), parse.GetValue(force), checkpoints);
         });
         return command;
     }
 
-    private static int Run(TrainingOptions options, string modelPath, string? lossCsvPath, bool force)
+    private static int Run(TrainingOptions options, string modelPath, string? lossCsvPath, bool force, CheckpointPolicy checkpoints)
     {
         IDistribution target = TargetCatalog.Parse(options.Target);
+        Standardization? scaling = null;
+        if (target is EmpiricalDistribution data)
+        {
+            scaling = Standardization.Fit(data.Points, options.Target[TargetCatalog.CsvPrefix.Length..]);
+            target = new EmpiricalDistribution(data.Name, scaling.Apply(data.Points));
+        }
+
         if (!modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
         {
             throw new UserInputException($"--out {modelPath}: a model file must end in .onnx");
@@ -85,32 +109,52 @@ public static class TrainCommand
         var clock = Stopwatch.StartNew();
         TrainingStep? last = null;
         VelocityNetwork? network = null;
+        using var interrupt = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCtrlC = (_, e) =>
+        {
+            e.Cancel = true;
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += onCtrlC;
         try
         {
             ProgressReporter.Run("train", options.Steps, progress =>
             {
-                network = new Trainer(options, target).Train(TorchDevice.Select(options.Device), step =>
+                network = new Trainer(options, target).Train(TorchDevice.Select(options.Device), checkpoints, step =>
                 {
                     last = step;
                     lossLog?.WriteRow(step.Step.ToString(CultureInfo.InvariantCulture), PointCsv.Format(step.Loss), PointCsv.Format(step.LearningRate),
                         step.ValidationLoss is { } v ? PointCsv.Format(v) : "");
                     string validation = step.ValidationLoss is { } vl ? $" val {vl:F4}" : "";
                     progress.Report(step.Step, $"loss {step.Loss:F4}{validation} {step.Step / clock.Elapsed.TotalSeconds:F1} steps/s");
-                });
+                }, interrupt.Token);
             });
         }
         catch (TrainingDivergedException e)
         {
-            throw new UserInputException(e.Message, e);
+            string kept = checkpoints.Every > 0 && File.Exists(checkpoints.Path) ? $"; the last good checkpoint is {checkpoints.Path}" : "";
+            throw new UserInputException(e.Message + kept, e);
+        }
+        catch (TrainingInterruptedException e)
+        {
+            Console.Error.WriteLine($"trainer: {e.Message}; continue with: trainer train --resume {e.Checkpoint} --out {modelPath}");
+            return InterruptedExitCode;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCtrlC;
         }
 
         using (network)
         {
             var metadata = new ModelContract(
                 "FlowMatching.Trainer", ProducerVersion, options.Interpolant, target.Dimension, "normal(0,I)", target.Name,
-                options.Hidden, options.Activation, options.Steps, options.Batch, options.Seed, last!.Loss)
+                options.Hidden, options.Activation, options.Steps, options.Batch, options.Seed, last?.Loss ?? double.NaN)
             {
                 EmaDecay = options.EmaDecay,
+                TimeEmbedding = options.TimeEmbedding,
+                DataMean = scaling?.Mean ?? [],
+                DataStd = scaling?.Std ?? [],
             };
             byte[] bytes = Google.Protobuf.MessageExtensions.ToByteArray(OnnxExporter.ToModel(network!.ToWeights(), metadata.ToProperties(), ProducerVersion));
             model.Stream.Write(bytes);
@@ -118,7 +162,7 @@ public static class TrainCommand
             lossLog?.Commit();
         }
 
-        Console.Error.WriteLine($"trainer: {options.Steps} steps in {clock.Elapsed.TotalSeconds:F1}s, final loss {last.Loss:F4}; wrote {modelPath}" +
+        Console.Error.WriteLine($"trainer: {options.Steps} steps in {clock.Elapsed.TotalSeconds:F1}s, final loss {last?.Loss:F4}; wrote {modelPath}" +
             (lossCsvPath is null ? "" : $" and {lossCsvPath}"));
         return 0;
     }

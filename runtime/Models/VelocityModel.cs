@@ -13,6 +13,9 @@ public sealed record VelocityModel(IVelocityField Field, IInterpolant Interpolan
 
     public static string DefaultPath { get; } = Path.Combine("models", "gmm8.onnx");
 
+    /// <summary>The data standardisation recorded by the trainer, or null when the model samples in the data's units.</summary>
+    public Standardization? Scaling => Metadata is { DataMean.Count: > 0 } contract ? new Standardization(contract.DataMean, contract.DataStd) : null;
+
     /// <summary>
     /// Opens <paramref name="spec"/>: an ONNX file, or exact:NAME for the closed-form field of a known
     /// Gaussian-mixture target. The interpolant comes from the model's metadata; <paramref name="interpolantOverride"/>

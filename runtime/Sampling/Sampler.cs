@@ -8,7 +8,7 @@ namespace FlowMatching.Runtime.Sampling;
 
 /// <summary>
 /// Pushes points from rho_0 to rho_1 through a velocity model, chunk by chunk, writing each chunk as it
-/// finishes. Sample i's starting point and noise depend only on (seed, i), so any chunking, or any split of
+/// finishes, in the data's units when the model was trained on standardised data. Sample i's starting point and noise depend only on (seed, i), so any chunking, or any split of
 /// the index range across runs, gives the same rows.
 /// </summary>
 public sealed class Sampler(VelocityModel model, SamplerSettings settings)
@@ -56,6 +56,7 @@ public sealed class Sampler(VelocityModel model, SamplerSettings settings)
             long first = offset + done;
             trajectory?.Record(0, 0, points, first);
             evaluations = Math.Max(evaluations, Transport(points, first, trajectory is null ? null : (step, t, x) => trajectory.Record(step, t, x, first)));
+            model.Scaling?.Invert(points);
             output.WriteRows(points, d);
             progress.Report(done + size, $"{settings.Kind} {settings.Method}");
         }

@@ -1,13 +1,15 @@
 using System.Globalization;
+using FlowMatching.Distributions;
 using FlowMatching.Io;
 
 namespace FlowMatching.Runtime.Sampling;
 
 /// <summary>
 /// Writes the paths X_t of the first <paramref name="count"/> samples of a run, one row per sample and
-/// step (step 0 is the starting point): columns step,t,id,x0,...,x{d-1}.
+/// step (step 0 is the starting point): columns step,t,id,x0,...,x{d-1}, in the data's units when the
+/// model was trained on standardised data.
 /// </summary>
-public sealed class TrajectoryRecorder(CsvTableWriter writer, long firstId, long count, int dimension)
+public sealed class TrajectoryRecorder(CsvTableWriter writer, long firstId, long count, int dimension, Standardization? scaling)
 {
     public static IReadOnlyList<string> Header(int dimension) => ["step", "t", "id", .. PointCsv.Header(dimension)];
 
@@ -22,7 +24,8 @@ public sealed class TrajectoryRecorder(CsvTableWriter writer, long firstId, long
             fields[2] = (chunkFirstId + i).ToString(CultureInfo.InvariantCulture);
             for (int j = 0; j < dimension; j++)
             {
-                fields[3 + j] = PointCsv.Format(points[i * dimension + j]);
+                double z = points[i * dimension + j];
+                fields[3 + j] = PointCsv.Format(scaling is null ? (float)z : (float)(scaling.Mean[j] + scaling.Std[j] * z));
             }
 
             writer.WriteRow(fields);

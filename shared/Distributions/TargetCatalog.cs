@@ -1,14 +1,24 @@
+using FlowMatching.Io;
+
 namespace FlowMatching.Distributions;
 
-/// <summary>The named target distributions, as given to --target and stored in model metadata.</summary>
+/// <summary>The target distributions, as given to --target and stored in model metadata.</summary>
 public static class TargetCatalog
 {
-    public static IReadOnlyList<string> Names { get; } = ["gmm8", "checkerboard"];
+    public const string CsvPrefix = "csv:";
 
+    public static IReadOnlyList<string> Names { get; } = ["gmm8", "checkerboard", "moons", "spirals", "rings", "csv:PATH"];
+
+    /// <summary>A named toy target, or csv:PATH: the user's points (any dimension), read and validated row by row.</summary>
     public static IDistribution Parse(string name) => name switch
     {
         "gmm8" => GaussianMixture.Ring8(),
         "checkerboard" => new Checkerboard(),
+        "moons" => new TwoMoons(),
+        "spirals" => new TwoSpirals(),
+        "rings" => new ConcentricRings(),
+        _ when name.StartsWith(CsvPrefix, StringComparison.Ordinal) && name.Length > CsvPrefix.Length =>
+            new EmpiricalDistribution(name, PointCsv.Read(name[CsvPrefix.Length..])),
         _ => throw new UserInputException($"unknown target '{name}' (known: {string.Join(", ", Names)})"),
     };
 }

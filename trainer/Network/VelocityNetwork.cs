@@ -4,20 +4,23 @@ using static TorchSharp.torch;
 
 namespace FlowMatching.Training.Network;
 
-/// <summary>The tutorial's velocity field b_t(x): an MLP on the concatenation [x, t].</summary>
+/// <summary>The tutorial's velocity field b_t(x): an MLP on the concatenation [x, t] (or [x, features of t]).</summary>
 public sealed class VelocityNetwork : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Sequential net;
     private readonly Linear[] _linears;
+    private readonly Tensor? _frequencies;
 
-    public VelocityNetwork(int dimension, IReadOnlyList<int> hidden, string activation) : base(nameof(VelocityNetwork))
+    public VelocityNetwork(int dimension, IReadOnlyList<int> hidden, string activation, TimeEmbedding? timeEmbedding = null) : base(nameof(VelocityNetwork))
     {
         Dimension = dimension;
         Hidden = hidden.ToArray();
         ActivationName = activation;
+        TimeEmbedding = timeEmbedding ?? TimeEmbedding.None;
+        _frequencies = TimeEmbedding.Frequencies > 0 ? tensor(TimeEmbedding.AngularFrequencies).unsqueeze(0) : null;
         var modules = new List<(string, nn.Module<Tensor, Tensor>)>();
         var linears = new List<Linear>();
-        int width = dimension + 1;
+        int width = dimension + TimeEmbedding.Width;
         foreach (int size in hidden.Append(dimension))
         {
             Linear linear = nn.Linear(width, size);
@@ -42,13 +45,26 @@ public sealed class VelocityNetwork : nn.Module<Tensor, Tensor, Tensor>
 
     public string ActivationName { get; }
 
+    public TimeEmbedding TimeEmbedding { get; }
+
     /// <param name="x">[N, d] points.</param>
     /// <param name="t">[N] times.</param>
-    public override Tensor forward(Tensor x, Tensor t) => net.forward(cat([x, t.unsqueeze(-1)], 1));
+    public override Tensor forward(Tensor x, Tensor t)
+    {
+        Tensor column = t.unsqueeze(-1);
+        if (_frequencies is null)
+        {
+            return net.forward(cat([x, column], 1));
+        }
+
+        Tensor angles = column * _frequencies.to(x.device);
+        return net.forward(cat([x, angles.sin(), angles.cos()], 1));
+    }
 
     public NetworkWeights ToWeights() => new(
         Dimension,
         ActivationName,
+        TimeEmbedding,
         _linears.Select(l => new DenseLayer(
             (int)l.in_features,
             (int)l.out_features,

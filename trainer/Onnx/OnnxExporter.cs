@@ -24,7 +24,15 @@ public static class OnnxExporter
 
         string axes = graph.Initializer("time_axes", [1L], 1);
         string timeColumn = graph.Node("Unsqueeze", "t_column", [ModelSignature.TimeInput, axes]);
-        string h = graph.Node("Concat", "x_t", [ModelSignature.PointsInput, timeColumn], OnnxGraphBuilder.IntAttribute("axis", 1));
+        string[] timeFeatures = [timeColumn];
+        if (weights.TimeEmbedding.Frequencies > 0)
+        {
+            float[] frequencies = weights.TimeEmbedding.AngularFrequencies;
+            string angles = graph.Node("Mul", "t_angles", [timeColumn, graph.Initializer("time_frequencies", frequencies, 1, frequencies.Length)]);
+            timeFeatures = [graph.Node("Sin", "t_sin", [angles]), graph.Node("Cos", "t_cos", [angles])];
+        }
+
+        string h = graph.Node("Concat", "x_t", [ModelSignature.PointsInput, .. timeFeatures], OnnxGraphBuilder.IntAttribute("axis", 1));
 
         for (int i = 0; i < weights.Layers.Count; i++)
         {

@@ -16,7 +16,7 @@ public sealed class ExponentialMovingAverage
     public ExponentialMovingAverage(VelocityNetwork source, double decay, Device device)
     {
         _decay = decay;
-        Average = new VelocityNetwork(source.Dimension, source.Hidden, source.ActivationName);
+        Average = new VelocityNetwork(source.Dimension, source.Hidden, source.ActivationName, source.TimeEmbedding);
         Average.to(device);
         using var noGrad = no_grad();
         foreach (var (average, current) in Average.parameters().Zip(source.parameters()))

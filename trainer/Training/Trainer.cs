@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using FlowMatching.Distributions;
 using FlowMatching.Interpolants;
 using FlowMatching.Training.Network;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace FlowMatching.Training.Training;
@@ -11,16 +11,29 @@ namespace FlowMatching.Training.Training;
 public sealed class TrainingDivergedException(int step, double loss)
     : Exception($"the loss became {loss} at step {step}; lower --lr or check the data");
 
+/// <summary>The run was asked to stop (Ctrl-C); its state is in <see cref="Checkpoint"/>.</summary>
+public sealed class TrainingInterruptedException(int step, string checkpoint)
+    : Exception($"interrupted after step {step}; checkpoint written to {checkpoint}")
+{
+    public int Step { get; } = step;
+
+    public string Checkpoint { get; } = checkpoint;
+}
+
+/// <summary>Where checkpoints go (every <see cref="Every"/> steps when above 0, and on interruption) and which one to resume from.</summary>
+public sealed record CheckpointPolicy(string? Path, int Every = 0, string? ResumeFrom = null);
+
 /// <summary>
-/// Fits a <see cref="VelocityNetwork"/> by minimising <see cref="InterpolantLoss"/> with Adam and a
-/// step learning-rate schedule, as the tutorial does.
+/// Fits a <see cref="VelocityNetwork"/> by minimising <see cref="InterpolantLoss"/> with Adam and a step
+/// learning-rate schedule, as the tutorial does, optionally averaging the weights.
 /// </summary>
 public sealed class Trainer(TrainingOptions options, IDistribution target)
 {
-    public VelocityNetwork Train(Device device, Action<TrainingStep>? onStep = null)
+    /// <summary>Trains and returns the network to export: the weight average when --ema is on, else the raw weights.</summary>
+    public VelocityNetwork Train(Device device, CheckpointPolicy? checkpoints = null, Action<TrainingStep>? onStep = null, CancellationToken cancel = default)
     {
         random.manual_seed(options.Seed);
-        var network = new VelocityNetwork(target.Dimension, options.Hidden, options.Activation);
+        var network = new VelocityNetwork(target.Dimension, options.Hidden, options.Activation, TimeEmbedding.Parse(options.TimeEmbedding));
         network.to(device);
         IInterpolant interpolant = InterpolantCatalog.Parse(options.Interpolant);
         var sampler = new InterpolantBatchSampler(new StandardNormal(target.Dimension), target, interpolant, options.Seed);
@@ -29,23 +42,49 @@ public sealed class Trainer(TrainingOptions options, IDistribution target)
             : null;
 
         ExponentialMovingAverage? ema = options.EmaDecay > 0 ? new ExponentialMovingAverage(network, options.EmaDecay, device) : null;
-        var optimizer = optim.Adam(network.parameters(), options.LearningRate);
-        var scheduler = optim.lr_scheduler.StepLR(optimizer, options.LearningRateStep, options.LearningRateGamma);
-        for (int step = 1; step <= options.Steps; step++)
+        Adam optimizer = optim.Adam(network.parameters(), options.LearningRate);
+        var schedule = new StepLearningRate(options.LearningRate, options.LearningRateStep, options.LearningRateGamma);
+        int first = 1;
+        if (checkpoints?.ResumeFrom is { } resume)
         {
+            CheckpointHeader header = TrainingCheckpoint.ReadHeader(resume);
+            TrainingCheckpoint.Restore(resume, network, optimizer, ema);
+            sampler.State = header.SamplerState;
+            first = header.Step + 1;
+        }
+
+        double lastLoss = double.NaN;
+        for (int step = first; step <= options.Steps; step++)
+        {
+            if (cancel.IsCancellationRequested && checkpoints?.Path is { } interruptedPath)
+            {
+                TrainingCheckpoint.Save(interruptedPath, new CheckpointHeader(options, step - 1, sampler.State, lastLoss), network, optimizer, ema);
+                throw new TrainingInterruptedException(step - 1, interruptedPath);
+            }
+
             using DisposeScope scope = NewDisposeScope();
-            double learningRate = optimizer.ParamGroups.First().LearningRate;
+            double learningRate = schedule.At(step);
+            foreach (ParamGroup group in optimizer.ParamGroups)
+            {
+                group.LearningRate = learningRate;
+            }
+
             optimizer.zero_grad();
             Tensor loss = BatchLoss(network, sampler.Draw(options.Batch), device);
             loss.backward();
             optimizer.step();
-            scheduler.step();
             ema?.Update(network);
 
             double value = loss.item<float>();
             if (!double.IsFinite(value))
             {
                 throw new TrainingDivergedException(step, value);
+            }
+
+            lastLoss = value;
+            if (checkpoints is { Path: { } path, Every: > 0 } && step % checkpoints.Every == 0)
+            {
+                TrainingCheckpoint.Save(path, new CheckpointHeader(options, step, sampler.State, value), network, optimizer, ema);
             }
 
             double? validationLoss = validation is not null && (step % options.ValidationEvery == 0 || step == options.Steps)

@@ -21,6 +21,9 @@ public sealed record TrainingOptions
 
     public string Activation { get; init; } = "relu";
 
+    /// <summary>none or fourier:K (see <see cref="Network.TimeEmbedding"/>).</summary>
+    public string TimeEmbedding { get; init; } = "none";
+
     public long Seed { get; init; }
 
     /// <summary>Size of the held-out batch drawn once per run; 0 turns validation off.</summary>

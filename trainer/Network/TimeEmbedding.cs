@@ -1,0 +1,24 @@
+using System.Globalization;
+
+namespace FlowMatching.Training.Network;
+
+/// <summary>
+/// How t enters the velocity network: "none" feeds t itself; "fourier:K" feeds sin(w_k t) and cos(w_k t)
+/// for w_k = pi 2^k, k = 0..K-1, which lets a small MLP resolve fast changes in t (near t = 1 in particular).
+/// </summary>
+public sealed record TimeEmbedding(int Frequencies)
+{
+    public static TimeEmbedding None { get; } = new(0);
+
+    public int Width => Frequencies == 0 ? 1 : 2 * Frequencies;
+
+    public float[] AngularFrequencies => Enumerable.Range(0, Frequencies).Select(k => (float)(Math.PI * Math.Pow(2, k))).ToArray();
+
+    public override string ToString() => Frequencies == 0 ? "none" : $"fourier:{Frequencies}";
+
+    public static TimeEmbedding Parse(string text) => text == "none"
+        ? None
+        : text.StartsWith("fourier:", StringComparison.Ordinal) && int.TryParse(text["fourier:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k is > 0 and <= 64
+            ? new TimeEmbedding(k)
+            : throw new UserInputException($"--time-embedding {text}: expected none or fourier:K with K from 1 to 64");
+}
