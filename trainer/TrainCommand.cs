@@ -60,7 +60,7 @@ public static class TrainCommand
                 Interpolant = parse.GetValue(interpolant)!,
                 Steps = parse.InRange(steps, 1, 10_000_000),
                 Batch = parse.InRange(batch, 1, 10_000_000),
-                LearningRate = parse.InRange(lr, 1e-12, 10.0),
+                LearningRate = parse.InRange(lr, 1e-12, 1e6),
                 LearningRateStep = parse.InRange(lrStep, 1, int.MaxValue),
                 LearningRateGamma = parse.InRange(lrGamma, 1e-12, 1.0),
                 Hidden = ParseHidden(parse.GetValue(hidden)!),

@@ -1,0 +1,76 @@
+using FlowMatching.Distributions;
+using FlowMatching.Training.Network;
+using FlowMatching.Training.Training;
+using static TorchSharp.torch;
+
+namespace FlowMatching.Tests;
+
+[TestClass]
+public sealed class CheckpointTests
+{
+    [TestMethod]
+    public void InterruptedAndResumedRunEndsBitForBitAsTheUninterruptedOne()
+    {
+        // CPU kernels are deterministic for a fixed thread count, the batch streams and the Adam state are
+        // restored exactly, and the learning rate is a function of the step: so equality is exact.
+        var options = new TrainingOptions { Steps = 60, Batch = 200, Hidden = [32, 32], Seed = 12, EmaDecay = 0.95, TimeEmbedding = "fourier:2", LearningRateStep = 25, ValidationBatch = 0 };
+        IDistribution target = TargetCatalog.Parse(options.Target);
+        using var files = new TestFiles();
+        using VelocityNetwork uninterrupted = new Trainer(options, target).Train(CPU);
+
+        using var interrupt = new CancellationTokenSource();
+        var policy = new CheckpointPolicy(files["run.ckpt"]);
+        var stopped = Assert.ThrowsExactly<TrainingInterruptedException>(() => new Trainer(options, target).Train(CPU, policy, step =>
+        {
+            if (step.Step == 23)
+            {
+                interrupt.Cancel();
+            }
+        }, interrupt.Token));
+        Assert.AreEqual(23, stopped.Step);
+        Assert.AreEqual(23, TrainingCheckpoint.ReadHeader(files["run.ckpt"]).Step);
+
+        using VelocityNetwork resumed = new Trainer(options, target).Train(CPU, policy with { ResumeFrom = files["run.ckpt"] });
+        float[][] a = uninterrupted.ToWeights().Layers.Select(l => l.Weight.Concat(l.Bias).ToArray()).ToArray();
+        float[][] b = resumed.ToWeights().Layers.Select(l => l.Weight.Concat(l.Bias).ToArray()).ToArray();
+        for (int layer = 0; layer < a.Length; layer++)
+        {
+            CollectionAssert.AreEqual(a[layer], b[layer], $"layer {layer}");
+        }
+    }
+
+    [TestMethod]
+    public void ResumeFromTheCommandLineGivesTheSameModelFile()
+    {
+        using var files = new TestFiles();
+        string[] common = ["train", "--batch", "128", "--hidden", "32", "--seed", "3", "--validation-batch", "0"];
+        Assert.AreEqual(0, CommandLine.Trainer([.. common, "--steps", "40", "--out", files["full.onnx"]]).ExitCode);
+        Assert.AreEqual(0, CommandLine.Trainer([.. common, "--steps", "20", "--out", files["half.onnx"], "--checkpoint", files["c.ckpt"], "--checkpoint-every", "10"]).ExitCode);
+        var (code, error) = CommandLine.Trainer("train", "--resume", files["c.ckpt"], "--steps", "40", "--out", files["resumed.onnx"]);
+        Assert.AreEqual(0, code, error);
+        CollectionAssert.AreEqual(File.ReadAllBytes(files["full.onnx"]), File.ReadAllBytes(files["resumed.onnx"]));
+    }
+
+    [TestMethod]
+    public void DivergingLossStopsNamingTheStepAndKeepsTheLastCheckpoint()
+    {
+        using var files = new TestFiles();
+        var (code, error) = CommandLine.Trainer("train", "--lr", "1e6", "--lr-gamma", "1", "--steps", "300", "--batch", "64", "--hidden", "64,64", "--out", files["m.onnx"],
+            "--checkpoint", files["c.ckpt"], "--checkpoint-every", "1", "--validation-batch", "0");
+        Assert.AreEqual(1, code, error);
+        StringAssert.Matches(error, new System.Text.RegularExpressions.Regex("loss became (NaN|∞|-∞|Infinity|-Infinity) at step [0-9]+"));
+        StringAssert.Contains(error, "c.ckpt");
+        Assert.IsFalse(File.Exists(files["m.onnx"]));
+        int step = int.Parse(System.Text.RegularExpressions.Regex.Match(error, "at step ([0-9]+)").Groups[1].Value);
+        Assert.AreEqual(step - 1, TrainingCheckpoint.ReadHeader(files["c.ckpt"]).Step);
+    }
+
+    [TestMethod]
+    public void CorruptCheckpointIsRejectedNamingTheFile()
+    {
+        using var files = new TestFiles();
+        var (code, error) = CommandLine.Trainer("train", "--resume", files.Write("bad.ckpt", "nope"), "--out", files["m.onnx"]);
+        Assert.AreEqual(1, code);
+        StringAssert.Contains(error, "bad.ckpt");
+    }
+}

@@ -1,0 +1,146 @@
+using FlowMatching.Distributions;
+using FlowMatching.Io;
+using FlowMatching.Randomness;
+using FlowMatching.Training.Network;
+using FlowMatching.Training.Training;
+using Microsoft.ML.OnnxRuntime;
+using static TorchSharp.torch;
+
+namespace FlowMatching.Tests;
+
+[TestClass]
+public sealed class TrainingOptionsTests
+{
+    [TestMethod]
+    [DataRow("trig", "none", 0.0)]
+    [DataRow("linear", "fourier:6", 0.0)]
+    [DataRow("trig", "fourier:3", 0.9)]
+    public void EveryVariantExportsWithParity(string interpolant, string timeEmbedding, double ema)
+    {
+        var options = new TrainingOptions
+        {
+            Steps = 40, Batch = 256, Hidden = [48, 48], Interpolant = interpolant, TimeEmbedding = timeEmbedding, EmaDecay = ema, Seed = 6, ValidationBatch = 0,
+        };
+        using var files = new TestFiles();
+        using VelocityNetwork network = Models.Train(options);
+        string path = Models.Export(network, options, files["m.onnx"]);
+
+        var random = new RandomStream(3, 3);
+        const int n = 1000;
+        float[] x = Enumerable.Range(0, 2 * n).Select(_ => (float)(4 * random.NextGaussian())).ToArray();
+        float[] t = Enumerable.Range(0, n).Select(_ => (float)random.NextUniform()).ToArray();
+        float[] expected;
+        using (no_grad())
+        {
+            expected = network.forward(tensor(x, [n, 2]), tensor(t, [n])).data<float>().ToArray();
+        }
+
+        using var session = new InferenceSession(path);
+        using var xValue = OrtValue.CreateTensorValueFromMemory(x, [n, 2]);
+        using var tValue = OrtValue.CreateTensorValueFromMemory(t, [n]);
+        using var outputs = session.Run(new RunOptions(), ["x", "t"], [xValue, tValue], ["v"]);
+        float[] actual = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        double scale = Math.Max(1, expected.Max(Math.Abs));
+        Assert.IsTrue(expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() <= 1e-5 * scale);
+    }
+
+    [TestMethod]
+    public void EmaExportsAveragedWeightsThatDifferFromTheRawOnes()
+    {
+        var raw = new TrainingOptions { Steps = 30, Batch = 128, Hidden = [16], Seed = 2, ValidationBatch = 0 };
+        using VelocityNetwork plain = Models.Train(raw);
+        using VelocityNetwork averaged = Models.Train(raw with { EmaDecay = 0.9 });
+        float[] a = plain.ToWeights().Layers[0].Weight;
+        float[] b = averaged.ToWeights().Layers[0].Weight;
+        double difference = a.Zip(b, (p, q) => Math.Abs(p - q)).Max();
+        Assert.IsTrue(difference > 1e-4, $"EMA weights equal the raw ones (max difference {difference})");
+    }
+
+    [TestMethod]
+    [DataRow("moons")]
+    [DataRow("spirals")]
+    [DataRow("rings")]
+    public void ToyTargetsAreCentredAndFitTheFigureAxes(string name)
+    {
+        IDistribution target = TargetCatalog.Parse(name);
+        var values = new float[2 * 20000];
+        target.Sample(new RandomStream(1, 1), values);
+        var points = new PointSet(values, 2);
+        Assert.AreEqual(0, Enumerable.Range(0, points.Count).Average(i => points.Point(i)[0]), 0.5);
+        Assert.AreEqual(0, Enumerable.Range(0, points.Count).Average(i => points.Point(i)[1]), 0.5);
+        Assert.IsTrue(values.All(v => Math.Abs(v) < 8), $"{name} leaves [-8, 8]");
+        if (name == "rings")
+        {
+            double[] radii = Enumerable.Range(0, points.Count).Select(i => Math.Sqrt(points.Point(i)[0] * points.Point(i)[0] + points.Point(i)[1] * points.Point(i)[1])).ToArray();
+            foreach (double r in new[] { 2.0, 4.0, 6.0 })
+            {
+                Assert.AreEqual(1.0 / 3, radii.Count(x => Math.Abs(x - r) < 0.75) / (double)radii.Length, 0.02);
+            }
+        }
+    }
+
+    [TestMethod]
+    public void TrainingOnAFiveDimensionalCsvSamplesItsMeansAndCovariances()
+    {
+        // Two Gaussian clusters in 5-D, in units far from standard (offsets near 100, spreads up to 20),
+        // so sampling in the user's units depends on the stored standardisation.
+        using var files = new TestFiles();
+        double[] offset = [100, -50, 3, 0, 20];
+        double[] spread = [20, 5, 0.5, 1, 2];
+        const int n = 4000;
+        var random = new RandomStream(5, 5);
+        var data = new float[5 * n];
+        for (int i = 0; i < n; i++)
+        {
+            double side = i % 2 == 0 ? 1 : -1;
+            for (int j = 0; j < 5; j++)
+            {
+                data[5 * i + j] = (float)(offset[j] + spread[j] * (side + 0.5 * random.NextGaussian()));
+            }
+        }
+
+        PointCsv.Write(files["data.csv"], new PointSet(data, 5), false);
+        var (code, error) = CommandLine.Trainer("train", "--target", $"csv:{files["data.csv"]}", "--steps", "1500", "--batch", "512", "--hidden", "128,128,128", "--lr-step", "600", "--out", files["m.onnx"]);
+        Assert.AreEqual(0, code, error);
+        (code, error) = CommandLine.Runtime("sample", "--model", files["m.onnx"], "--n", "4000", "--method", "rk4", "--steps", "40", "--provider", "cpu", "--out", files["s.csv"]);
+        Assert.AreEqual(0, code, error);
+        PointSet samples = PointCsv.Read(files["s.csv"], 5);
+        for (int j = 0; j < 5; j++)
+        {
+            double mean = Enumerable.Range(0, samples.Count).Average(i => samples.Point(i)[j]);
+            double sd = Math.Sqrt(Enumerable.Range(0, samples.Count).Average(i => Math.Pow(samples.Point(i)[j] - mean, 2)));
+            double trueSd = spread[j] * Math.Sqrt(1 + 0.25);
+            Assert.AreEqual(offset[j], mean, 0.1 * trueSd, $"mean of x{j}");
+            Assert.AreEqual(trueSd, sd, 0.12 * trueSd, $"std of x{j}");
+        }
+
+        // The clusters make columns 0 and 1 correlated with correlation 1 / 1.25 = 0.8.
+        double Correlation(int a, int b)
+        {
+            double ma = Enumerable.Range(0, samples.Count).Average(i => samples.Point(i)[a]);
+            double mb = Enumerable.Range(0, samples.Count).Average(i => samples.Point(i)[b]);
+            double cov = Enumerable.Range(0, samples.Count).Average(i => (samples.Point(i)[a] - ma) * (samples.Point(i)[b] - mb));
+            double va = Enumerable.Range(0, samples.Count).Average(i => Math.Pow(samples.Point(i)[a] - ma, 2));
+            double vb = Enumerable.Range(0, samples.Count).Average(i => Math.Pow(samples.Point(i)[b] - mb, 2));
+            return cov / Math.Sqrt(va * vb);
+        }
+
+        Assert.AreEqual(0.8, Correlation(0, 1), 0.08);
+        Assert.AreEqual(0.8, Correlation(2, 4), 0.08);
+    }
+
+    [TestMethod]
+    public void BadCsvDataIsRejectedNamingTheLine()
+    {
+        using var files = new TestFiles();
+        files.Write("d.csv", "a,b,c\n1,2,3\n4,5\n");
+        var (code, error) = CommandLine.Trainer("train", "--target", $"csv:{files["d.csv"]}", "--steps", "1", "--out", files["m.onnx"]);
+        Assert.AreEqual(1, code);
+        StringAssert.Contains(error, "d.csv:3");
+        files.Write("flat.csv", "1,2\n1,3\n1,4\n");
+        (code, error) = CommandLine.Trainer("train", "--target", $"csv:{files["flat.csv"]}", "--steps", "1", "--out", files["m.onnx"]);
+        Assert.AreEqual(1, code);
+        StringAssert.Contains(error, "x0 is constant");
+        Assert.IsFalse(File.Exists(files["m.onnx"]));
+    }
+}
