@@ -11,5 +11,6 @@ public static class RuntimeCommands
         EvaluateCommand.Create(),
         LogProbCommand.Create(),
         PlotCommand.Create(),
+        DrawCommand.Create(),
     };
 }

@@ -1,0 +1,106 @@
+using FlowMatching.Contract;
+using FlowMatching.Distributions;
+using FlowMatching.Interpolants;
+using FlowMatching.Io;
+using FlowMatching.Metrics;
+using FlowMatching.Randomness;
+using FlowMatching.Runtime.Models;
+using FlowMatching.Velocity;
+
+namespace FlowMatching.Tests;
+
+/// <summary>The trained models in models/: they load, carry the contract, and sample well (figures in models/README.md).</summary>
+[TestClass]
+public sealed class ShippedModelTests
+{
+    [TestMethod]
+    [DataRow("gmm8")]
+    [DataRow("checkerboard")]
+    public void ShippedModelCarriesTheContractOfTheTutorialsSettings(string target)
+    {
+        using VelocityModel model = VelocityModel.Open(RepositoryFiles.Path("models", $"{target}.onnx"), "cpu", null);
+        ModelContract contract = model.Metadata!;
+        Assert.AreEqual(target, contract.Target);
+        Assert.AreEqual("linear", contract.Interpolant);
+        Assert.AreEqual(2, contract.Dimension);
+        Assert.AreEqual(5000, contract.Steps);
+        Assert.AreEqual(2500, contract.Batch);
+        CollectionAssert.AreEqual(new[] { 512, 512, 512 }, contract.Hidden.ToArray());
+        Assert.AreEqual("relu", contract.Activation);
+        Assert.IsTrue(contract.FinalLoss < (target == "gmm8" ? -8 : -2), $"final loss {contract.FinalLoss}");
+    }
+
+    [TestMethod]
+    public void SampleWithoutAModelUsesTheShippedRingAndCoversEveryMode()
+    {
+        using var files = new TestFiles();
+        var (code, error) = CommandLine.Runtime("sample", "--n", "4000", "--provider", "cpu", "--out", files["s.csv"]);
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(error, "gmm8.onnx");
+        SampleEvaluation evaluation = SampleEvaluation.Measure(GaussianMixture.Ring8(), PointCsv.Read(files["s.csv"], 2), seed: 1, maxPoints: 4000);
+        ModeCoverage modes = evaluation.Modes!;
+        Assert.IsTrue(modes.Smallest >= 0.10 && modes.Largest <= 0.15, string.Join(", ", modes.Fractions));
+        Assert.IsTrue(modes.OffMode < 0.02, $"off-mode {modes.OffMode}");
+        // Measured 1.5x the floor at 4000 points (7x at 20000, where the floor is smaller): see models/README.md.
+        Assert.IsTrue(evaluation.EnergyRatio < 4, $"energy {evaluation.EnergyRatio:F2}x the floor");
+    }
+
+    [TestMethod]
+    public void ShippedCheckerboardPutsItsSamplesOnTheSquares()
+    {
+        using var files = new TestFiles();
+        var (code, error) = CommandLine.Runtime("sample", "--model", RepositoryFiles.Path("models", "checkerboard.onnx"), "--n", "4000", "--provider", "cpu", "--out", files["s.csv"]);
+        Assert.AreEqual(0, code, error);
+        double inside = CheckerboardCoverage.InsideFraction(PointCsv.Read(files["s.csv"], 2));
+        // Measured 93.3% at 20000 points; the goal of 95% is not reached with the tutorial's settings.
+        Assert.IsTrue(inside >= 0.92, $"{inside:P2} inside the squares");
+    }
+
+    [TestMethod]
+    public void TrainedFieldIsCloseToTheExactOneAwayFromTheEnd()
+    {
+        using VelocityModel model = VelocityModel.Open(RepositoryFiles.Path("models", "gmm8.onnx"), "cpu", null);
+        var exact = new GaussianMixtureVelocityField(GaussianMixture.Ring8(), new LinearInterpolant());
+        double[] times = [0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 0.99];
+        double[] errors = times.Select(t => RelativeError(model.Field, exact, t)).ToArray();
+        string report = string.Join("; ", times.Zip(errors, (t, e) => $"t={t}: {e:P1}"));
+        // Measured: 12.9% at t = 0 (where |b| = |x| is small), 2 to 5% from t = 0.2 to 0.99.
+        Assert.IsTrue(errors.All(e => e < 0.15), report);
+        Assert.IsTrue(errors[1..6].All(e => e < 0.06), report);
+    }
+
+    [TestMethod]
+    public void NegativeLogLikelihoodOfTargetSamplesIsNearTheMixtureEntropy()
+    {
+        using var files = new TestFiles();
+        Assert.AreEqual(0, CommandLine.Runtime("draw", "--target", "gmm8", "--n", "1000", "--seed", "4", "--out", files["x.csv"]).ExitCode);
+        var (code, error) = CommandLine.Runtime("logprob", "--in", files["x.csv"], "--out", files["lp.csv"], "--steps", "20", "--provider", "cpu");
+        Assert.AreEqual(0, code, error);
+        double nll = -File.ReadAllLines(files["lp.csv"])[1..].Average(l => double.Parse(l.Split(',')[2], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.AreEqual(4.186, nll, 0.1, "mean NLL against the entropy of the ring");
+    }
+
+    // Mean |b_model - b_exact| / mean |b_exact| over points drawn from rho_t.
+    private static double RelativeError(IVelocityField model, IVelocityField exact, double t)
+    {
+        const int n = 4000;
+        var x0 = new float[2 * n];
+        var x1 = new float[2 * n];
+        new StandardNormal(2).Sample(new RandomStream(2, 1), x0);
+        GaussianMixture.Ring8().Sample(new RandomStream(2, 2), x1);
+        IInterpolant interpolant = new LinearInterpolant();
+        float[] xt = x0.Select((v, i) => (float)interpolant.Value(t, v, x1[i])).ToArray();
+        var a = new float[2 * n];
+        var b = new float[2 * n];
+        model.Evaluate(t, xt, a);
+        exact.Evaluate(t, xt, b);
+        double difference = 0, size = 0;
+        for (int i = 0; i < n; i++)
+        {
+            difference += Math.Sqrt(Math.Pow(a[2 * i] - b[2 * i], 2) + Math.Pow(a[2 * i + 1] - b[2 * i + 1], 2));
+            size += Math.Sqrt(b[2 * i] * b[2 * i] + b[2 * i + 1] * b[2 * i + 1]);
+        }
+
+        return difference / size;
+    }
+}
