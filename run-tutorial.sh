@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The tutorial end to end: train the velocity field on the 8-mode ring with the tutorial's settings,
-# export it to ONNX, and draw 20000 samples with the probability-flow ODE and with the SDE.
-# Everything goes to the folder given as the first argument (default out/tutorial), replacing what an
-# earlier run of this script left there.
+# export it to ONNX, draw 20000 samples with the probability-flow ODE and with the SDE, evaluate both
+# and draw the tutorial's figures. Everything goes to the folder given as the first argument (default
+# out/tutorial), replacing what an earlier run of this script left there.
 set -euo pipefail
 cd "$(dirname "$0")"
 out=${1:-out/tutorial}
@@ -14,6 +14,11 @@ trainer() { dotnet trainer/bin/Release/net10.0/trainer.dll "$@"; }
 runtime() { dotnet runtime/bin/Release/net10.0/runtime.dll "$@"; }
 
 trainer train --target "$target" --out "$out/$target.onnx" --loss-csv "$out/loss.csv" --force
-runtime sample --model "$out/$target.onnx" --sampler ode --out "$out/samples-ode.csv" --force
+runtime sample --model "$out/$target.onnx" --sampler ode --out "$out/samples-ode.csv" --trajectory "$out/paths.csv" --force
 runtime sample --model "$out/$target.onnx" --sampler sde --out "$out/samples-sde.csv" --force
-echo "done: $out/$target.onnx, $out/loss.csv, $out/samples-ode.csv, $out/samples-sde.csv"
+runtime evaluate --samples "$out/samples-ode.csv" --target "$target" --report "$out/evaluation-ode.json" --force
+runtime evaluate --samples "$out/samples-sde.csv" --target "$target" --report "$out/evaluation-sde.json" --force
+runtime plot loss --loss-csv "$out/loss.csv" --out "$out/loss.png" --force
+runtime plot samples --samples "$out/samples-ode.csv" "$out/samples-sde.csv" --title "Samples from the prob. flow ODE" "Samples from the SDE" --out "$out/samples.png" --force
+runtime plot trajectories --trajectory "$out/paths.csv" --samples "$out/samples-ode.csv" --out "$out/characteristics.png" --width 600 --height 600 --force
+echo "done: $out/$target.onnx, loss.csv, samples-ode.csv, samples-sde.csv, evaluation-*.json, *.png"

@@ -5,23 +5,20 @@ namespace FlowMatching.Runtime.Models;
 
 /// <summary>
 /// A velocity field evaluated by ONNX Runtime. Input and output tensors wrap buffers that are allocated
-/// once per batch size, so integrator loops allocate nothing per step.
+/// and bound (IOBinding, so names are not marshalled on every call) once per batch size, so integrator
+/// loops allocate nothing per step.
 /// </summary>
 public sealed class OnnxVelocityField : IVelocityField, IDisposable
 {
     private readonly InferenceSession _session;
     private readonly OnnxSignature _signature;
     private readonly RunOptions _runOptions = new();
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
     private Buffers? _buffers;
 
     public OnnxVelocityField(InferenceSession session, OnnxSignature signature)
     {
         _session = session;
         _signature = signature;
-        _inputNames = [signature.PointsInput, signature.TimeInput];
-        _outputNames = [signature.Output];
     }
 
     public int Dimension => _signature.Dimension;
@@ -32,12 +29,12 @@ public sealed class OnnxVelocityField : IVelocityField, IDisposable
         if (_buffers?.Count != n)
         {
             _buffers?.Dispose();
-            _buffers = new Buffers(n, Dimension, _signature.TimeIsColumn);
+            _buffers = new Buffers(_session, _signature, n);
         }
 
         points.CopyTo(_buffers.Points);
         _buffers.Times.AsSpan().Fill((float)t);
-        _session.Run(_runOptions, _inputNames, _buffers.Inputs, _outputNames, _buffers.Outputs);
+        _session.RunWithBinding(_runOptions, _buffers.Binding);
         _buffers.Velocity.AsSpan().CopyTo(velocity);
     }
 
@@ -50,18 +47,23 @@ public sealed class OnnxVelocityField : IVelocityField, IDisposable
 
     private sealed class Buffers : IDisposable
     {
-        public Buffers(int count, int dimension, bool timeIsColumn)
+        public Buffers(InferenceSession session, OnnxSignature signature, int count)
         {
+            int d = signature.Dimension;
             Count = count;
-            Points = new float[count * dimension];
+            Points = new float[count * d];
             Times = new float[count];
-            Velocity = new float[count * dimension];
-            Inputs =
+            Velocity = new float[count * d];
+            Values =
             [
-                OrtValue.CreateTensorValueFromMemory(Points, [count, dimension]),
-                OrtValue.CreateTensorValueFromMemory(Times, timeIsColumn ? [count, 1] : [count]),
+                OrtValue.CreateTensorValueFromMemory(Points, [count, d]),
+                OrtValue.CreateTensorValueFromMemory(Times, signature.TimeIsColumn ? [count, 1] : [count]),
+                OrtValue.CreateTensorValueFromMemory(Velocity, [count, d]),
             ];
-            Outputs = [OrtValue.CreateTensorValueFromMemory(Velocity, [count, dimension])];
+            Binding = session.CreateIoBinding();
+            Binding.BindInput(signature.PointsInput, Values[0]);
+            Binding.BindInput(signature.TimeInput, Values[1]);
+            Binding.BindOutput(signature.Output, Values[2]);
         }
 
         public int Count { get; }
@@ -72,13 +74,14 @@ public sealed class OnnxVelocityField : IVelocityField, IDisposable
 
         public float[] Velocity { get; }
 
-        public OrtValue[] Inputs { get; }
+        public OrtValue[] Values { get; }
 
-        public OrtValue[] Outputs { get; }
+        public OrtIoBinding Binding { get; }
 
         public void Dispose()
         {
-            foreach (OrtValue value in Inputs.Concat(Outputs))
+            Binding.Dispose();
+            foreach (OrtValue value in Values)
             {
                 value.Dispose();
             }

@@ -1,7 +1,5 @@
-using FlowMatching.Randomness;
 using FlowMatching.Training.Network;
 using FlowMatching.Training.Training;
-using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
 
 namespace FlowMatching.Tests;
@@ -9,8 +7,6 @@ namespace FlowMatching.Tests;
 [TestClass]
 public sealed class ExportParityTests
 {
-    private const int Points = 1000;
-
     [TestMethod]
     [DataRow("relu", 0)]
     [DataRow("relu", 150)]
@@ -27,25 +23,7 @@ public sealed class ExportParityTests
         using var files = new TestFiles();
         string path = Models.Export(network, options, files["model.onnx"]);
 
-        var random = new RandomStream(11, 0);
-        float[] x = Enumerable.Range(0, Points * 2).Select(_ => (float)(4 * random.NextGaussian())).ToArray();
-        float[] t = Enumerable.Range(0, Points).Select(_ => (float)random.NextUniform()).ToArray();
-
-        float[] expected;
-        using (no_grad())
-        {
-            expected = network.forward(tensor(x, [Points, 2]), tensor(t, [Points])).data<float>().ToArray();
-        }
-
-        using var session = new InferenceSession(path);
-        using var xValue = OrtValue.CreateTensorValueFromMemory(x, [Points, 2]);
-        using var tValue = OrtValue.CreateTensorValueFromMemory(t, [Points]);
-        using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(new RunOptions(), ["x", "t"], [xValue, tValue], ["v"]);
-        float[] actual = outputs[0].GetTensorDataAsSpan<float>().ToArray();
-
-        double scale = Math.Max(1.0, expected.Max(Math.Abs));
-        double worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
-        Assert.AreEqual(expected.Length, actual.Length);
+        var (worst, scale) = Models.ParityError(network, path);
         Assert.IsTrue(worst <= 1e-5 * scale, $"max |torch - onnx| = {worst} at scale {scale}");
     }
 

@@ -3,8 +3,6 @@ using FlowMatching.Io;
 using FlowMatching.Randomness;
 using FlowMatching.Training.Network;
 using FlowMatching.Training.Training;
-using Microsoft.ML.OnnxRuntime;
-using static TorchSharp.torch;
 
 namespace FlowMatching.Tests;
 
@@ -25,23 +23,8 @@ public sealed class TrainingOptionsTests
         using VelocityNetwork network = Models.Train(options);
         string path = Models.Export(network, options, files["m.onnx"]);
 
-        var random = new RandomStream(3, 3);
-        const int n = 1000;
-        float[] x = Enumerable.Range(0, 2 * n).Select(_ => (float)(4 * random.NextGaussian())).ToArray();
-        float[] t = Enumerable.Range(0, n).Select(_ => (float)random.NextUniform()).ToArray();
-        float[] expected;
-        using (no_grad())
-        {
-            expected = network.forward(tensor(x, [n, 2]), tensor(t, [n])).data<float>().ToArray();
-        }
-
-        using var session = new InferenceSession(path);
-        using var xValue = OrtValue.CreateTensorValueFromMemory(x, [n, 2]);
-        using var tValue = OrtValue.CreateTensorValueFromMemory(t, [n]);
-        using var outputs = session.Run(new RunOptions(), ["x", "t"], [xValue, tValue], ["v"]);
-        float[] actual = outputs[0].GetTensorDataAsSpan<float>().ToArray();
-        double scale = Math.Max(1, expected.Max(Math.Abs));
-        Assert.IsTrue(expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() <= 1e-5 * scale);
+        var (worst, scale) = Models.ParityError(network, path);
+        Assert.IsTrue(worst <= 1e-5 * scale, $"max |torch - onnx| = {worst} at scale {scale}");
     }
 
     [TestMethod]
