@@ -7,7 +7,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace FlowMatching.Runtime.Models;
 
 /// <summary>A velocity field ready to integrate, with the interpolant it was trained for.</summary>
-public sealed record VelocityModel(IVelocityField Field, IInterpolant Interpolant, string Description, ModelContract? Metadata) : IDisposable
+public sealed record VelocityModel(IVelocityField Field, IInterpolant Interpolant, ModelContract? Metadata) : IDisposable
 {
     public const string ExactPrefix = "exact:";
 
@@ -33,7 +33,7 @@ public sealed record VelocityModel(IVelocityField Field, IInterpolant Interpolan
             }
 
             Console.Error.WriteLine($"runtime: exact velocity field of {name} ({exactInterpolant.Name} interpolant, d = {mixture.Dimension}), no ONNX model");
-            return new VelocityModel(new GaussianMixtureVelocityField(mixture, exactInterpolant), exactInterpolant, spec, null);
+            return new VelocityModel(new GaussianMixtureVelocityField(mixture, exactInterpolant), exactInterpolant, null);
         }
 
         if (spec == DefaultPath && !File.Exists(spec))
@@ -77,7 +77,7 @@ public sealed record VelocityModel(IVelocityField Field, IInterpolant Interpolan
             IInterpolant interpolant = InterpolantCatalog.Parse(metadata?.Interpolant ?? interpolantOverride ?? "linear");
             string origin = metadata is null ? "no flowmatching metadata, assuming the " + interpolant.Name + " interpolant" : $"target {metadata.Target}, {interpolant.Name} interpolant";
             Console.Error.WriteLine($"runtime: {spec} on ONNX Runtime {providerName} ({origin}, d = {signature.Dimension})");
-            return new VelocityModel(new OnnxVelocityField(session, signature), interpolant, spec, metadata);
+            return new VelocityModel(new OnnxVelocityField(session, signature), interpolant, metadata);
         }
         catch
         {

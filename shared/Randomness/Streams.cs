@@ -7,7 +7,6 @@ public static class Streams
     public const ulong TargetSamples = 2;
     public const ulong Times = 3;
     public const ulong SdeNoise = 4;
-    public const ulong Validation = 5;
     public const ulong Evaluation = 6;
     public const ulong Probes = 7;
 

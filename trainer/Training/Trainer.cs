@@ -29,6 +29,9 @@ public sealed record CheckpointPolicy(string? Path, int Every = 0, string? Resum
 /// </summary>
 public sealed class Trainer(TrainingOptions options, IDistribution target)
 {
+    // The held-out batch draws from its own streams, disjoint from the training batches'.
+    private const ulong ValidationStreams = 100;
+
     /// <summary>Trains and returns the network to export: the weight average when --ema is on, else the raw weights.</summary>
     public VelocityNetwork Train(Device device, CheckpointPolicy? checkpoints = null, Action<TrainingStep>? onStep = null, CancellationToken cancel = default)
     {
@@ -38,7 +41,7 @@ public sealed class Trainer(TrainingOptions options, IDistribution target)
         IInterpolant interpolant = InterpolantCatalog.Parse(options.Interpolant);
         var sampler = new InterpolantBatchSampler(new StandardNormal(target.Dimension), target, interpolant, options.Seed);
         InterpolantBatch? validation = options.ValidationBatch > 0
-            ? new InterpolantBatchSampler(new StandardNormal(target.Dimension), target, interpolant, options.Seed, streamOffset: 100).Draw(options.ValidationBatch)
+            ? new InterpolantBatchSampler(new StandardNormal(target.Dimension), target, interpolant, options.Seed, streamOffset: ValidationStreams).Draw(options.ValidationBatch)
             : null;
 
         ExponentialMovingAverage? ema = options.EmaDecay > 0 ? new ExponentialMovingAverage(network, options.EmaDecay, device) : null;
