@@ -22,7 +22,7 @@ public static class SampleCommand
         Option<string> diffusion = CommandRunner.Choice("--diffusion", "SDE diffusion: alpha (eps_t = eps alpha_t) or constant (eps_t = eps)", defaults.Diffusion, [.. SdeCoefficients.DiffusionNames]);
         Option<bool> denoise = CommandRunner.Option("--denoise", "SDE: finish with a noise-free Euler step from 0.99 to 1", false);
         Option<int> steps = CommandRunner.Option("--steps", "integration steps", defaults.Steps);
-        Option<double> eps = CommandRunner.Option("--eps", "SDE diffusion scale: eps_t = eps * alpha_t", defaults.Eps);
+        Option<double> eps = CommandRunner.Option("--eps", "SDE diffusion scale eps (see --diffusion)", defaults.Eps);
         Option<long> n = CommandRunner.Option("--n", "number of samples", 20000L);
         Option<long> offset = CommandRunner.Option("--offset", "index of the first sample (to split a job across runs)", 0L);
         Option<int> chunk = CommandRunner.Option("--chunk", "points integrated at once (bounds memory)", defaults.Chunk);
