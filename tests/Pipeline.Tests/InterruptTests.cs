@@ -6,6 +6,11 @@ namespace FlowMatching.Tests;
 [TestClass]
 public sealed class InterruptTests
 {
+    private const int SigInt = 2;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+
     [TestMethod]
     [Timeout(120000, CooperativeCancellation = true)]
     public void SigintWritesACheckpointAndExitsCleanlySayingHowToResume()
@@ -36,10 +41,7 @@ public sealed class InterruptTests
         }
 
         Thread.Sleep(500);
-        using (Process kill = Process.Start("kill", ["-INT", process.Id.ToString()])!)
-        {
-            kill.WaitForExit();
-        }
+        Assert.AreEqual(0, Kill(process.Id, SigInt), "kill(2) failed");
 
         Assert.IsTrue(process.WaitForExit(30000), "the trainer did not stop after SIGINT");
         process.WaitForExit();
