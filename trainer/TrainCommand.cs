@@ -80,7 +80,7 @@ public static class TrainCommand
                 Console.Error.WriteLine($"trainer: resuming {resumeFrom} after step {header.Step} of {options.Steps}");
             }
 
-            string modelPath = parse.GetValue(output) ?? Path.Combine("models", "trained", $"{options.Target.Replace(TargetCatalog.CsvPrefix, "", StringComparison.Ordinal).Replace('/', '_')}.onnx");
+            string modelPath = parse.GetValue(output) ?? Path.Combine("models", "trained", $"{DefaultModelName(options.Target)}.onnx");
             var checkpoints = new CheckpointPolicy(parse.GetValue(checkpoint) ?? modelPath + ".ckpt", parse.InRange(checkpointEvery, 0, int.MaxValue), resumeFrom);
             return Run(options, modelPath, parse.GetValue(lossCsv), parse.GetValue(force), checkpoints);
         });
@@ -108,6 +108,7 @@ public static class TrainCommand
 
         var clock = Stopwatch.StartNew();
         TrainingStep? last = null;
+        int? firstStep = null;
         VelocityNetwork? network = null;
         using var interrupt = new CancellationTokenSource();
         ConsoleCancelEventHandler onCtrlC = (_, e) =>
@@ -123,10 +124,11 @@ public static class TrainCommand
                 network = new Trainer(options, target).Train(TorchDevice.Select(options.Device), checkpoints, step =>
                 {
                     last = step;
+                    firstStep ??= step.Step;
                     lossLog?.WriteRow(step.Step.ToString(CultureInfo.InvariantCulture), PointCsv.Format(step.Loss), PointCsv.Format(step.LearningRate),
                         step.ValidationLoss is { } v ? PointCsv.Format(v) : "");
                     string validation = step.ValidationLoss is { } vl ? $" val {vl:F4}" : "";
-                    progress.Report(step.Step, $"loss {step.Loss:F4}{validation} {step.Step / clock.Elapsed.TotalSeconds:F1} steps/s");
+                    progress.Report(step.Step, $"loss {step.Loss:F4}{validation} {(step.Step - firstStep + 1) / clock.Elapsed.TotalSeconds:F1} steps/s");
                 }, interrupt.Token);
             });
         }
@@ -166,6 +168,11 @@ public static class TrainCommand
             (lossCsvPath is null ? "" : $" and {lossCsvPath}"));
         return 0;
     }
+
+    // csv:/data/cells.csv trains models/trained/cells.onnx; a named target trains models/trained/<name>.onnx.
+    private static string DefaultModelName(string target) => target.StartsWith(TargetCatalog.CsvPrefix, StringComparison.Ordinal)
+        ? Path.GetFileNameWithoutExtension(target[TargetCatalog.CsvPrefix.Length..])
+        : target;
 
     public static IReadOnlyList<int> ParseHidden(string text)
     {
