@@ -29,15 +29,15 @@ public static class ProgressReporter
         console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(context => work(new BarSink(context.AddTask(Markup.Escape(title), maxValue: total), title)));
+            .Start(context => work(new BarSink(context.AddTask(Markup.Escape(title), maxValue: total), title, total)));
     }
 
-    private sealed class BarSink(ProgressTask task, string title) : IProgressSink
+    private sealed class BarSink(ProgressTask task, string title, long total) : IProgressSink
     {
         public void Report(long done, string status)
         {
             task.Value = done;
-            task.Description = Markup.Escape($"{title} {status}");
+            task.Description = Markup.Escape($"{title} {done}/{total} {status}");
         }
     }
 
