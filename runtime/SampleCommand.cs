@@ -63,6 +63,7 @@ public static class SampleCommand
             _ = kind == "ode" ? OdeSolverCatalog.Create(settings.Method, settings.Steps) : null;
             _ = kind == "sde" ? SdeSolverCatalog.Rule(settings.Method) : null;
 
+            long first = parse.InRange(offset, 0, long.MaxValue / 4);
             using VelocityModel velocity = modelOptions.Open(parse);
             string? initPath = parse.GetValue(init);
             PointSet? initial = initPath is null ? null : PointCsv.Read(initPath, velocity.Field.Dimension);
@@ -71,10 +72,10 @@ public static class SampleCommand
             using CsvTableWriter? paths = parse.GetValue(trajectory) is { } trajectoryPath
                 ? new CsvTableWriter(trajectoryPath, TrajectoryRecorder.Header(velocity.Field.Dimension), parse.GetValue(force))
                 : null;
-            var recorder = paths is null ? null : new TrajectoryRecorder(paths, parse.GetValue(offset), parse.InRange(trajectoryCount, 1, 1_000_000), velocity.Field.Dimension, velocity.Scaling);
+            var recorder = paths is null ? null : new TrajectoryRecorder(paths, first, parse.InRange(trajectoryCount, 1, 1_000_000), velocity.Field.Dimension, velocity.Scaling);
             long evaluations = 0;
             ProgressReporter.Run("sample", count, progress =>
-                evaluations = new Sampler(velocity, settings).Run(parse.GetValue(offset), count, initial, writer, progress, recorder));
+                evaluations = new Sampler(velocity, settings).Run(first, count, initial, writer, progress, recorder));
             writer.Commit();
             paths?.Commit();
             Console.Error.WriteLine($"runtime: wrote {count} samples to {writer.Path} ({settings.Kind} {settings.Method}, NFE {evaluations} per point)");
