@@ -27,6 +27,19 @@ public sealed class ExportParityTests
         Assert.IsTrue(worst <= 1e-5 * scale, $"max |torch - onnx| = {worst} at scale {scale}");
     }
 
+    [TestMethod]
+    [DataRow(1, "none")]
+    [DataRow(5, "fourier:4")]
+    public void ParityHoldsInOtherDimensions(int dimension, string timeEmbedding)
+    {
+        random.manual_seed(8);
+        using var network = new VelocityNetwork(dimension, [32, 32], "silu", TimeEmbedding.Parse(timeEmbedding));
+        var options = new TrainingOptions { Hidden = [32, 32], Activation = "silu", TimeEmbedding = timeEmbedding };
+        using var files = new TestFiles();
+        var (worst, scale) = Models.ParityError(network, Models.Export(network, options, files["m.onnx"]));
+        Assert.IsTrue(worst <= 1e-5 * scale, $"d = {dimension}: max |torch - onnx| = {worst} at scale {scale}");
+    }
+
     private static VelocityNetwork FreshNetwork(TrainingOptions options)
     {
         random.manual_seed(options.Seed);
