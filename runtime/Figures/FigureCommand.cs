@@ -1,12 +1,9 @@
 using System.CommandLine;
 using FlowMatching.Cli;
-using FlowMatching.Distributions;
-using FlowMatching.Io;
-using FlowMatching.Randomness;
 
 namespace FlowMatching.Runtime.Figures;
 
-/// <summary>What every figure command shares: --out, --width, --height, --force, the axes limit, and where its points come from.</summary>
+/// <summary>What every figure command shares: --out, --width, --height, --force and the axes limit.</summary>
 public static class FigureCommand
 {
     public static Command Create(string name, string description, Func<ParseResult, FigureCanvas> draw, params Option[] options)
@@ -33,15 +30,4 @@ public static class FigureCommand
     }
 
     public static Option<double> LimitOption() => CommandRunner.Option("--limit", "axes span [-limit, limit]", 8.0);
-
-    public static PointSet TargetPoints(string? data, string target, int n, long seed) => data is not null
-        ? FigureCanvas.Planar(PointCsv.Read(data), data)
-        : Draw(TargetCatalog.Parse(target), n, seed, Streams.TargetSamples);
-
-    public static PointSet Draw(IDistribution distribution, int n, long seed, ulong stream)
-    {
-        var values = new float[n * distribution.Dimension];
-        distribution.Sample(new RandomStream((ulong)seed, stream), values);
-        return new PointSet(values, distribution.Dimension);
-    }
 }
