@@ -17,7 +17,10 @@ public sealed class InterruptTests
     {
         using var files = new TestFiles();
         string trainer = Path.Combine(AppContext.BaseDirectory, "trainer.dll");
-        var start = new ProcessStartInfo("dotnet", [trainer, "train", "--steps", "1000000", "--batch", "64", "--hidden", "16", "--out", files["m.onnx"], "--validation-batch", "0"])
+        // A job started in the background of a non-interactive shell (as CI may run this suite) inherits
+        // SIGINT as ignored, and .NET then leaves it ignored; env --default-signal gives the trainer the
+        // default disposition a terminal user's process has.
+        var start = new ProcessStartInfo("env", ["--default-signal=INT", "dotnet", trainer, "train", "--steps", "1000000", "--batch", "64", "--hidden", "16", "--out", files["m.onnx"], "--validation-batch", "0"])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -43,7 +46,13 @@ public sealed class InterruptTests
         Thread.Sleep(500);
         Assert.AreEqual(0, Kill(process.Id, SigInt), "kill(2) failed");
 
-        Assert.IsTrue(process.WaitForExit(30000), "the trainer did not stop after SIGINT");
+        bool stopped = process.WaitForExit(30000);
+        if (!stopped)
+        {
+            process.Kill();
+        }
+
+        Assert.IsTrue(stopped, "the trainer did not stop after SIGINT");
         process.WaitForExit();
         string said = error.ToString();
         Assert.AreEqual(130, process.ExitCode, said);
