@@ -17,9 +17,7 @@ public static class LogProbCommand
         Option<string> output = new("--out") { Description = "CSV of the input columns plus logp", Required = true };
         Option<string> method = CommandRunner.Choice("--method", "ODE method", "rk4", [.. OdeSolverCatalog.Names]);
         Option<int> steps = CommandRunner.Option("--steps", "steps for fixed-step methods", 100);
-        Option<double> rtol = CommandRunner.Option("--rtol", "dopri5 relative tolerance", 1e-5);
-        Option<double> atol = CommandRunner.Option("--atol", "dopri5 absolute tolerance", 1e-5);
-        Option<int> maxSteps = CommandRunner.Option("--max-steps", "dopri5 step cap", 10000);
+        var toleranceOptions = new ToleranceOptions();
         Option<string?> divergence = CommandRunner.Option<string?>("--divergence", "exact (trace by finite differences; default for d <= 16) or hutchinson");
         Option<int> probes = CommandRunner.Option("--probes", "Hutchinson probes a step", 4);
         Option<long> seed = CommandRunner.Option("--seed", "seed of the Hutchinson probes", 0L);
@@ -27,17 +25,16 @@ public static class LogProbCommand
         Option<bool> force = CommandRunner.Option("--force", "overwrite an existing output file", false);
         var command = new Command("logprob", "log rho_1(x) of each input point, integrating the ODE from t = 1 to 0 with the divergence of b")
         {
-            input, output, method, steps, rtol, atol, maxSteps, divergence, probes, seed, chunk, force,
+            input, output, method, steps, divergence, probes, seed, chunk, force,
         };
-        foreach (Option option in modelOptions.All)
+        foreach (Option option in toleranceOptions.All.Concat(modelOptions.All))
         {
             command.Options.Add(option);
         }
 
         command.SetAction(parse =>
         {
-            IOdeSolver solver = OdeSolverCatalog.Create(parse.GetValue(method)!, parse.InRange(steps, 1, 1_000_000),
-                parse.InRange(rtol, 1e-12, 1.0), parse.InRange(atol, 1e-12, 1.0), parse.InRange(maxSteps, 1, 10_000_000));
+            IOdeSolver solver = OdeSolverCatalog.Create(parse.GetValue(method)!, parse.InRange(steps, 1, 1_000_000), toleranceOptions.Read(parse));
             using VelocityModel velocity = modelOptions.Open(parse);
             int d = velocity.Field.Dimension;
             string mode = parse.GetValue(divergence) ?? (d <= 16 ? "exact" : "hutchinson");

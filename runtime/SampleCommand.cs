@@ -16,9 +16,7 @@ public static class SampleCommand
         var modelOptions = new ModelOptions();
         Option<string> sampler = CommandRunner.Choice("--sampler", "probability-flow ODE or SDE", defaults.Kind, "ode", "sde");
         Option<string?> method = CommandRunner.Option<string?>("--method", $"ODE: {string.Join("|", OdeSolverCatalog.Names)} (default euler); SDE: {string.Join("|", SdeSolverCatalog.Names)} (default em)");
-        Option<double> rtol = CommandRunner.Option("--rtol", "dopri5 relative tolerance", defaults.RelativeTolerance);
-        Option<double> atol = CommandRunner.Option("--atol", "dopri5 absolute tolerance", defaults.AbsoluteTolerance);
-        Option<int> maxSteps = CommandRunner.Option("--max-steps", "dopri5 step cap", defaults.MaxSteps);
+        var toleranceOptions = new ToleranceOptions();
         Option<string> diffusion = CommandRunner.Choice("--diffusion", "SDE diffusion: alpha (eps_t = eps alpha_t) or constant (eps_t = eps)", defaults.Diffusion, [.. SdeCoefficients.DiffusionNames]);
         Option<bool> denoise = CommandRunner.Option("--denoise", "SDE: finish with a noise-free Euler step from 0.99 to 1", false);
         Option<int> steps = CommandRunner.Option("--steps", "integration steps", defaults.Steps);
@@ -35,9 +33,9 @@ public static class SampleCommand
 
         var command = new Command("sample", "Draw samples from a velocity model by integrating its ODE or SDE")
         {
-            sampler, method, rtol, atol, maxSteps, diffusion, denoise, steps, eps, n, offset, chunk, seed, init, output, trajectory, trajectoryCount, force,
+            sampler, method, diffusion, denoise, steps, eps, n, offset, chunk, seed, init, output, trajectory, trajectoryCount, force,
         };
-        foreach (Option option in modelOptions.All)
+        foreach (Option option in toleranceOptions.All.Concat(modelOptions.All))
         {
             command.Options.Add(option);
         }
@@ -55,9 +53,7 @@ public static class SampleCommand
                 Chunk = parse.InRange(chunk, 1, 100_000_000),
                 Diffusion = parse.GetValue(diffusion)!,
                 Denoise = parse.GetValue(denoise),
-                RelativeTolerance = parse.InRange(rtol, 1e-12, 1.0),
-                AbsoluteTolerance = parse.InRange(atol, 1e-12, 1.0),
-                MaxSteps = parse.InRange(maxSteps, 1, 10_000_000),
+                Tolerances = toleranceOptions.Read(parse),
             };
             // Fail on a bad method before the model loads or any file is opened.
             _ = kind == "ode" ? OdeSolverCatalog.Create(settings.Method, settings.Steps) : null;

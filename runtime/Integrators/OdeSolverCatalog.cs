@@ -14,10 +14,16 @@ public static class OdeSolverCatalog
         _ => throw new UserInputException($"--method {name}: not a fixed-step ODE method (known: euler, midpoint, heun, rk4)"),
     };
 
-    public static IOdeSolver Create(string name, int steps, double relativeTolerance = 1e-5, double absoluteTolerance = 1e-5, int maxSteps = 10000) =>
-        name == "dopri5"
-            ? new DormandPrince5Solver(relativeTolerance, absoluteTolerance, maxSteps)
-            : Names.Contains(name)
-                ? new FixedStepOdeSolver(Rule(name), steps)
-                : throw new UserInputException($"--method {name}: not an ODE method (known: {string.Join(", ", Names)})");
+    public static IOdeSolver Create(string name, int steps, Tolerances? tolerances = null)
+    {
+        if (name == "dopri5")
+        {
+            Tolerances limits = tolerances ?? new Tolerances();
+            return new DormandPrince5Solver(limits.Relative, limits.Absolute, limits.MaxSteps);
+        }
+
+        return Names.Contains(name)
+            ? new FixedStepOdeSolver(Rule(name), steps)
+            : throw new UserInputException($"--method {name}: not an ODE method (known: {string.Join(", ", Names)})");
+    }
 }

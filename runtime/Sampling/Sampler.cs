@@ -16,7 +16,7 @@ public sealed class Sampler(VelocityModel model, SamplerSettings settings)
     /// <summary>Integrates the points of samples firstIndex.. in place from t = 0; returns field evaluations.</summary>
     public int Transport(Span<float> points, long firstIndex, StepObserver? observer = null) => settings.Kind switch
     {
-        "ode" => OdeSolverCatalog.Create(settings.Method, settings.Steps, settings.RelativeTolerance, settings.AbsoluteTolerance, settings.MaxSteps)
+        "ode" => OdeSolverCatalog.Create(settings.Method, settings.Steps, settings.Tolerances)
             .Solve(model.Field, points, 0, 1, observer),
         "sde" => new SdeSolver(
                 SdeSolverCatalog.Rule(settings.Method),

@@ -1,3 +1,5 @@
+using FlowMatching.Runtime.Integrators;
+
 namespace FlowMatching.Runtime.Sampling;
 
 /// <summary>How samples are drawn; the defaults are the tutorial's (Euler, 80 steps; SDE eps = 2).</summary>
@@ -18,11 +20,7 @@ public sealed record SamplerSettings
     /// <summary>End the SDE with a noise-free Euler step from 0.99 to 1.</summary>
     public bool Denoise { get; init; }
 
-    public double RelativeTolerance { get; init; } = 1e-5;
-
-    public double AbsoluteTolerance { get; init; } = 1e-5;
-
-    public int MaxSteps { get; init; } = 10000;
+    public Tolerances Tolerances { get; init; } = new();
 
     public long Seed { get; init; }
 
