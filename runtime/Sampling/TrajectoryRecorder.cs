@@ -13,6 +13,8 @@ public sealed class TrajectoryRecorder(CsvTableWriter writer, long firstId, long
 {
     public static IReadOnlyList<string> Header(int dimension) => ["step", "t", "id", .. PointCsv.Header(dimension)];
 
+    private readonly float[] _row = new float[dimension];
+
     public void Record(int step, double t, ReadOnlySpan<float> points, long chunkFirstId)
     {
         int rows = points.Length / dimension;
@@ -22,10 +24,11 @@ public sealed class TrajectoryRecorder(CsvTableWriter writer, long firstId, long
             fields[0] = step.ToString(CultureInfo.InvariantCulture);
             fields[1] = PointCsv.Format(t);
             fields[2] = (chunkFirstId + i).ToString(CultureInfo.InvariantCulture);
+            points.Slice(i * dimension, dimension).CopyTo(_row);
+            scaling?.Invert(_row);
             for (int j = 0; j < dimension; j++)
             {
-                double z = points[i * dimension + j];
-                fields[3 + j] = PointCsv.Format(scaling is null ? (float)z : (float)(scaling.Mean[j] + scaling.Std[j] * z));
+                fields[3 + j] = PointCsv.Format(_row[j]);
             }
 
             writer.WriteRow(fields);
