@@ -14,6 +14,7 @@ public sealed class GaussianMixture : IDensity
         Components = components;
         Dimension = components[0].Mean.Length;
         double total = components.Sum(c => c.Weight);
+        LogWeights = components.Select(c => Math.Log(c.Weight / total)).ToArray();
         _cumulative = new double[components.Count];
         double running = 0;
         for (int k = 0; k < components.Count; k++)
@@ -24,6 +25,9 @@ public sealed class GaussianMixture : IDensity
     }
 
     private readonly double[] _cumulative;
+
+    /// <summary>log of each component's normalised weight.</summary>
+    public IReadOnlyList<double> LogWeights { get; }
 
     public string Name { get; }
 
@@ -51,10 +55,9 @@ public sealed class GaussianMixture : IDensity
     public double LogDensity(ReadOnlySpan<float> point)
     {
         Span<double> logTerms = stackalloc double[Components.Count];
-        double totalWeight = Components.Sum(c => c.Weight);
         for (int k = 0; k < Components.Count; k++)
         {
-            logTerms[k] = Math.Log(Components[k].Weight / totalWeight) + ComponentLogDensity(Components[k], point);
+            logTerms[k] = LogWeights[k] + ComponentLogDensity(Components[k], point);
         }
 
         return LogSumExp(logTerms);

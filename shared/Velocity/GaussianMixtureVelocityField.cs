@@ -18,7 +18,6 @@ public sealed class GaussianMixtureVelocityField(GaussianMixture mixture, IInter
         int d = Dimension;
         int k = mixture.Components.Count;
         double a = interpolant.Alpha(t), b = interpolant.Beta(t), da = interpolant.AlphaDot(t), db = interpolant.BetaDot(t);
-        double totalWeight = mixture.Components.Sum(c => c.Weight);
         Span<double> logWeights = stackalloc double[k];
         Span<double> variances = stackalloc double[k];
         for (int c = 0; c < k; c++)
@@ -40,7 +39,7 @@ public sealed class GaussianMixtureVelocityField(GaussianMixture mixture, IInter
                     squared += r * r;
                 }
 
-                logWeights[c] = Math.Log(mixture.Components[c].Weight / totalWeight) - 0.5 * squared / variances[c] - 0.5 * d * Math.Log(variances[c]);
+                logWeights[c] = mixture.LogWeights[c] - 0.5 * squared / variances[c] - 0.5 * d * Math.Log(variances[c]);
             }
 
             double normaliser = GaussianMixture.LogSumExp(logWeights);
