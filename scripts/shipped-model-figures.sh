@@ -26,6 +26,7 @@ for target in gmm8 checkerboard; do
 done
 
 echo "== gmm8, ODE with dopri5"; runtime sample --method dopri5 --out "$out/gmm8-dopri5.csv" --force; runtime evaluate --samples "$out/gmm8-dopri5.csv"
+echo "== checkerboard, ODE with dopri5"; runtime sample --model models/checkerboard.onnx --method dopri5 --out "$out/checkerboard-dopri5.csv" --force; runtime evaluate --samples "$out/checkerboard-dopri5.csv" --target checkerboard
 echo "== exact gmm8 field, ODE (Euler, 80 steps)"; runtime sample --model exact:gmm8 --out "$out/exact-ode.csv" --force; runtime evaluate --samples "$out/exact-ode.csv"
 runtime draw --target gmm8 --n 5000 --seed 1 --out "$out/gmm8-target.csv" --force
 echo "== log-likelihood of 5000 target samples (entropy of the ring: 4.186 nats)"

@@ -15,7 +15,7 @@ public sealed class ShippedModelTests
 {
     [TestMethod]
     [DataRow("gmm8", "512,512,512", "silu", "fourier:8", 0.99)]
-    [DataRow("checkerboard", "512,512,512", "relu", "none", 0.0)]
+    [DataRow("checkerboard", "512,512,512,512", "relu", "none", 0.99)]
     public void ShippedModelCarriesTheContractOfItsDocumentedCommand(string target, string hidden, string activation, string timeEmbedding, double ema)
     {
         using VelocityModel model = VelocityModel.Open(RepositoryFiles.Path("models", $"{target}.onnx"), "cpu", null);
@@ -54,8 +54,8 @@ public sealed class ShippedModelTests
         var (code, error) = CommandLine.Runtime("sample", "--model", RepositoryFiles.Path("models", "checkerboard.onnx"), "--n", "4000", "--provider", "cpu", "--out", files["s.csv"]);
         Assert.AreEqual(0, code, error);
         double inside = CheckerboardCoverage.InsideFraction(PointCsv.Read(files["s.csv"], 2));
-        // Measured 93.3% at 20000 points; the goal of 95% is not reached with the tutorial's settings.
-        Assert.IsTrue(inside >= 0.92, $"{inside:P2} inside the squares");
+        // Measured 95.5% at 20000 points (the goal: 95%); the tutorial's three-layer network reached 93.3%.
+        Assert.IsTrue(inside >= 0.945, $"{inside:P2} inside the squares");
     }
 
     [TestMethod]
