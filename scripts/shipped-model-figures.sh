@@ -16,6 +16,8 @@ for target in gmm8 checkerboard; do
   runtime sample --model "$model" --sampler sde --out "$out/$target-sde.csv" --force
   echo "== $target, ODE (Euler, 80 steps)"; runtime evaluate --samples "$out/$target-ode.csv" --target "$target"
   echo "== $target, SDE (Euler-Maruyama, eps 2, 80 steps)"; runtime evaluate --samples "$out/$target-sde.csv" --target "$target"
+  runtime sample --model "$model" --method dopri5 --out "$out/$target-dopri5.csv" --force
+  echo "== $target, ODE with dopri5"; runtime evaluate --samples "$out/$target-dopri5.csv" --target "$target"
   runtime plot distributions --target "$target" --out "$figures/$target-distributions.png" --width 800 --height 400 --force
   runtime plot interpolant --target "$target" --out "$figures/$target-interpolant.png" --width 1500 --height 280 --force
   runtime plot loss --loss-csv "models/$target-loss.csv" --out "$figures/$target-loss.png" --width 700 --height 350 --force
@@ -25,8 +27,6 @@ for target in gmm8 checkerboard; do
     --width 450 --height 450 --force
 done
 
-echo "== gmm8, ODE with dopri5"; runtime sample --method dopri5 --out "$out/gmm8-dopri5.csv" --force; runtime evaluate --samples "$out/gmm8-dopri5.csv"
-echo "== checkerboard, ODE with dopri5"; runtime sample --model models/checkerboard.onnx --method dopri5 --out "$out/checkerboard-dopri5.csv" --force; runtime evaluate --samples "$out/checkerboard-dopri5.csv" --target checkerboard
 echo "== exact gmm8 field, ODE (Euler, 80 steps)"; runtime sample --model exact:gmm8 --out "$out/exact-ode.csv" --force; runtime evaluate --samples "$out/exact-ode.csv"
 runtime draw --target gmm8 --n 5000 --seed 1 --out "$out/gmm8-target.csv" --force
 echo "== log-likelihood of 5000 target samples (entropy of the ring: 4.186 nats)"

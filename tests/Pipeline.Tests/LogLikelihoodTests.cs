@@ -14,7 +14,8 @@ public sealed class LogLikelihoodTests
         return new PointSet(values, 2);
     }
 
-    private static double[] LogP(string path) => File.ReadAllLines(path)[1..].Select(l => double.Parse(l.Split(',')[2], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    /// <summary>The logp column of a logprob output file.</summary>
+    internal static double[] LogP(string path) => File.ReadAllLines(path)[1..].Select(l => double.Parse(l.Split(',')[2], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
     [TestMethod]
     [DataRow("rk4", "exact", 0.02)]
