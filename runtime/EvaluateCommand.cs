@@ -17,18 +17,19 @@ public static class EvaluateCommand
         Option<string> target = CommandRunner.Option("--target", $"target distribution: {string.Join("|", TargetCatalog.Names)}", "gmm8");
         Option<long> seed = CommandRunner.Option("--seed", "seed of the fresh target samples", 12345L);
         Option<int> maxPoints = CommandRunner.Option("--max-points", "evaluate at most this many samples (pairwise statistics cost n^2)", 20000);
+        Option<int> draws = CommandRunner.Option("--target-draws", "average the discrepancies over this many independent target sets (one set alone scatters by tens of percent)", SampleEvaluation.DefaultTargetDraws);
         Option<string?> report = CommandRunner.Option<string?>("--report", "also write the figures as JSON here");
         Option<bool> force = CommandRunner.Option("--force", "overwrite an existing report", false);
         var command = new Command("evaluate", "Energy distance and MMD against fresh target samples (beside their noise floors), and mode or square coverage")
         {
-            samples, target, seed, maxPoints, report, force,
+            samples, target, seed, maxPoints, draws, report, force,
         };
         command.SetAction(parse =>
         {
             IDistribution distribution = TargetCatalog.Parse(parse.GetValue(target)!);
             string path = parse.GetValue(samples)!;
             PointSet points = PointCsv.Read(path, distribution.Dimension);
-            SampleEvaluation evaluation = SampleEvaluation.Measure(distribution, points, parse.GetValue(seed), parse.InRange(maxPoints, 10, 1_000_000));
+            SampleEvaluation evaluation = SampleEvaluation.Measure(distribution, points, parse.GetValue(seed), parse.InRange(maxPoints, 10, 1_000_000), parse.InRange(draws, 1, 100));
             Console.Out.Write(Summary(path, evaluation));
             if (parse.GetValue(report) is { } reportPath)
             {
@@ -43,8 +44,8 @@ public static class EvaluateCommand
     public static string Summary(string source, SampleEvaluation e)
     {
         var text = new StringBuilder();
-        text.AppendLine($"{source}: {e.Count} samples against {e.Target}");
-        text.AppendLine($"  energy distance {e.Energy:G4} (noise floor {e.EnergyFloor:G4}, ratio {e.EnergyRatio:F2})");
+        text.AppendLine($"{source}: {e.Count} samples against {e.TargetDraws} fresh {e.Target} {(e.TargetDraws == 1 ? "set" : "sets")} of as many points (means over the sets)");
+        text.AppendLine($"  energy distance {e.Energy:G4} (noise floor {e.EnergyFloor:G4}, ratio {e.EnergyRatio:F2}; one set alone: {e.EnergyRatioLowest:F2} to {e.EnergyRatioHighest:F2})");
         text.AppendLine($"  MMD^2 (Gaussian kernel, h = {e.Bandwidth:F3}) {e.Mmd:G4} (noise floor {e.MmdFloor:G4})");
         if (e.Modes is { } modes)
         {

@@ -5,15 +5,21 @@ using FlowMatching.Randomness;
 namespace FlowMatching.Metrics;
 
 /// <summary>
-/// How well samples match a known target: discrepancies against fresh target samples, each beside its
-/// noise floor (the expected value of the same statistic between two independent target sets of the
-/// same size), plus the target's own coverage figures.
+/// How well samples match a known target: discrepancies against fresh target sets of the samples' size,
+/// each beside its noise floor (the expected value of the same statistic between two independent target
+/// sets of that size), plus the target's own coverage figures. The discrepancies are means over several
+/// independent target sets because one set alone moves the energy ratio by tens of percent (measured:
+/// 1.06x to 2.41x for one sample set against nine target draws); the lowest and highest single-draw
+/// ratios are kept so that scatter stays visible.
 /// </summary>
 public sealed record SampleEvaluation(
     string Target,
     int Count,
+    int TargetDraws,
     double Energy,
     double EnergyFloor,
+    double EnergyRatioLowest,
+    double EnergyRatioHighest,
     double Mmd,
     double MmdFloor,
     double Bandwidth,
@@ -22,8 +28,13 @@ public sealed record SampleEvaluation(
 {
     public double EnergyRatio => Energy / EnergyFloor;
 
-    /// <summary>Evaluates at most <paramref name="maxPoints"/> of the samples (the first ones) against as many target draws.</summary>
-    public static SampleEvaluation Measure(IDistribution target, PointSet samples, long seed, int maxPoints)
+    public const int DefaultTargetDraws = 8;
+
+    /// <summary>
+    /// Evaluates at most <paramref name="maxPoints"/> of the samples (the first ones) against
+    /// <paramref name="targetDraws"/> independent target sets of as many points each.
+    /// </summary>
+    public static SampleEvaluation Measure(IDistribution target, PointSet samples, long seed, int maxPoints, int targetDraws = DefaultTargetDraws)
     {
         if (samples.Dimension != target.Dimension)
         {
@@ -32,14 +43,17 @@ public sealed record SampleEvaluation(
 
         int n = Math.Min(samples.Count, maxPoints);
         var used = new PointSet(samples.Values[..(n * samples.Dimension)], samples.Dimension);
-        PointSet reference = Draw(target, n, seed, 0);
+        PointSet[] references = Enumerable.Range(0, targetDraws).Select(copy => Draw(target, n, seed, (ulong)copy)).ToArray();
         // Kernel width fixed by the target alone, so the statistic and its floor use the same kernel.
-        double bandwidth = MedianDistance(reference, 1000);
-        var discrepancy = new SampleDiscrepancy(reference, bandwidth);
-        (double energy, double mmd) = discrepancy.Against(used);
-        (double energyFloor, double mmdFloor) = discrepancy.NullExpectation(n, n);
+        double bandwidth = MedianDistance(references[0], 1000);
+        var discrepancy = new SampleDiscrepancy(used, bandwidth);
+        Discrepancy[] draws = references.Select(discrepancy.Against).ToArray();
+        double energyFloor = draws.Average(d => d.Floor.Energy);
         return new SampleEvaluation(
-            target.Name, n, energy, energyFloor, mmd, mmdFloor, bandwidth,
+            target.Name, n, targetDraws,
+            draws.Average(d => d.Energy), energyFloor,
+            draws.Min(d => d.Energy) / energyFloor, draws.Max(d => d.Energy) / energyFloor,
+            draws.Average(d => d.Mmd), draws.Average(d => d.Floor.Mmd), bandwidth,
             target is GaussianMixture mixture ? ModeCoverage.Measure(mixture, samples) : null,
             target is Checkerboard ? CheckerboardCoverage.InsideFraction(samples) : null);
     }

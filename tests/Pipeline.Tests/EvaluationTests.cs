@@ -32,6 +32,42 @@ public sealed class EvaluationTests
     }
 
     [TestMethod]
+    public void VectorisedDiscrepancyMatchesThePairSumsWrittenOut()
+    {
+        PointSet x = Draw(GaussianMixture.Ring8(), 150, 7);
+        PointSet y = Draw(new StandardNormal(2), 130, 8);
+        const double h = 1.7;
+        Discrepancy measured = new SampleDiscrepancy(x, h).Against(y);
+
+        double Mean(PointSet a, PointSet b, Func<double, double> ofDistance) =>
+            Enumerable.Range(0, a.Count).SelectMany(i => Enumerable.Range(0, b.Count).Select(j =>
+                ofDistance(Math.Sqrt(Math.Pow(a.Point(i)[0] - b.Point(j)[0], 2) + Math.Pow(a.Point(i)[1] - b.Point(j)[1], 2))))).Average();
+        double Kernel(double r) => Math.Exp(-r * r / (2 * h * h));
+        Assert.AreEqual(2 * Mean(x, y, r => r) - Mean(x, x, r => r) - Mean(y, y, r => r), measured.Energy, 1e-9);
+        Assert.AreEqual(Mean(x, x, Kernel) + Mean(y, y, Kernel) - 2 * Mean(x, y, Kernel), measured.Mmd, 1e-9);
+        // Floor: (1/n + 1/m) times the mean distance over distinct pairs of y.
+        double distinct = Mean(y, y, r => r) * y.Count / (y.Count - 1);
+        Assert.AreEqual((1.0 / x.Count + 1.0 / y.Count) * distinct, measured.Floor.Energy, 1e-9);
+    }
+
+    [TestMethod]
+    public void MoreTargetDrawsAverageTheSingleDrawRatios()
+    {
+        GaussianMixture ring = GaussianMixture.Ring8();
+        PointSet samples = Draw(ring, 2000, 4);
+        SampleEvaluation one = SampleEvaluation.Measure(ring, samples, seed: 9, maxPoints: 2000, targetDraws: 1);
+        Assert.AreEqual(one.EnergyRatio, one.EnergyRatioLowest, 1e-12);
+        Assert.AreEqual(one.EnergyRatio, one.EnergyRatioHighest, 1e-12);
+
+        SampleEvaluation six = SampleEvaluation.Measure(ring, samples, seed: 9, maxPoints: 2000, targetDraws: 6);
+        // The first target set is the same one, so the single-draw range contains its ratio and the mean lies inside the range.
+        Assert.IsTrue(six.EnergyRatioLowest <= one.EnergyRatio && one.EnergyRatio <= six.EnergyRatioHighest);
+        Assert.IsTrue(six.EnergyRatioLowest < six.EnergyRatio && six.EnergyRatio < six.EnergyRatioHighest,
+            $"{six.EnergyRatioLowest} {six.EnergyRatio} {six.EnergyRatioHighest}");
+        Assert.AreNotEqual(one.Energy, six.Energy);
+    }
+
+    [TestMethod]
     public void ModeCoverageCountsNearestModesWithinThreeStd()
     {
         GaussianMixture ring = GaussianMixture.Ring8();
@@ -64,6 +100,7 @@ public sealed class EvaluationTests
         Assert.AreEqual(0, code, error);
         using JsonDocument report = JsonDocument.Parse(File.ReadAllText(files["r.json"]));
         Assert.AreEqual(1000, report.RootElement.GetProperty("Count").GetInt32());
+        Assert.AreEqual(SampleEvaluation.DefaultTargetDraws, report.RootElement.GetProperty("TargetDraws").GetInt32());
         Assert.IsTrue(report.RootElement.GetProperty("EnergyFloor").GetDouble() > 0);
 
         (code, error) = CommandLine.Runtime("evaluate", "--samples", files["s.csv"], "--target", "checkerboard", "--report", files["r.json"]);
@@ -71,5 +108,8 @@ public sealed class EvaluationTests
         (code, error) = CommandLine.Runtime("evaluate", "--samples", files.Write("bad.csv", "1,2,3\n"), "--target", "gmm8");
         Assert.AreEqual(1, code);
         StringAssert.Contains(error, "bad.csv:1");
+        (code, error) = CommandLine.Runtime("evaluate", "--samples", files["s.csv"], "--target-draws", "0");
+        Assert.AreEqual(1, code);
+        StringAssert.Contains(error, "--target-draws");
     }
 }
