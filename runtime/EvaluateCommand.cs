@@ -29,8 +29,12 @@ public static class EvaluateCommand
             IDistribution distribution = TargetCatalog.Parse(parse.GetValue(target)!);
             string path = parse.GetValue(samples)!;
             PointSet points = PointCsv.Read(path, distribution.Dimension);
-            SampleEvaluation evaluation = SampleEvaluation.Measure(distribution, points, parse.GetValue(seed), parse.InRange(maxPoints, 10, 1_000_000), parse.InRange(draws, 1, 100));
-            Console.Out.Write(Summary(path, evaluation));
+            int limit = parse.InRange(maxPoints, 10, 1_000_000);
+            int targetDraws = parse.InRange(draws, 1, 100);
+            SampleEvaluation? evaluation = null;
+            ProgressReporter.Run("evaluate", targetDraws, progress => evaluation = SampleEvaluation.Measure(
+                distribution, points, parse.GetValue(seed), limit, targetDraws, progress));
+            Console.Out.Write(Summary(path, evaluation!));
             if (parse.GetValue(report) is { } reportPath)
             {
                 AtomicFile.WriteAllBytes(reportPath, JsonSerializer.SerializeToUtf8Bytes(evaluation, new JsonSerializerOptions { WriteIndented = true }), parse.GetValue(force));

@@ -1,3 +1,4 @@
+using FlowMatching.Cli;
 using FlowMatching.Distributions;
 using FlowMatching.Io;
 using FlowMatching.Randomness;
@@ -34,7 +35,8 @@ public sealed record SampleEvaluation(
     /// Evaluates at most <paramref name="maxPoints"/> of the samples (the first ones) against
     /// <paramref name="targetDraws"/> independent target sets of as many points each.
     /// </summary>
-    public static SampleEvaluation Measure(IDistribution target, PointSet samples, long seed, int maxPoints, int targetDraws = DefaultTargetDraws)
+    public static SampleEvaluation Measure(
+        IDistribution target, PointSet samples, long seed, int maxPoints, int targetDraws = DefaultTargetDraws, IProgressSink? progress = null)
     {
         if (samples.Dimension != target.Dimension)
         {
@@ -47,7 +49,13 @@ public sealed record SampleEvaluation(
         // Kernel width fixed by the target alone, so the statistic and its floor use the same kernel.
         double bandwidth = MedianDistance(references[0], 1000);
         var discrepancy = new SampleDiscrepancy(used, bandwidth);
-        Discrepancy[] draws = references.Select(discrepancy.Against).ToArray();
+        var draws = new Discrepancy[targetDraws];
+        for (int copy = 0; copy < targetDraws; copy++)
+        {
+            draws[copy] = discrepancy.Against(references[copy]);
+            progress?.Report(copy + 1, "target sets");
+        }
+
         double energyFloor = draws.Average(d => d.Floor.Energy);
         return new SampleEvaluation(
             target.Name, n, targetDraws,
