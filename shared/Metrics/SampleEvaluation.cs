@@ -45,14 +45,14 @@ public sealed record SampleEvaluation(
 
         int n = Math.Min(samples.Count, maxPoints);
         var used = new PointSet(samples.Values[..(n * samples.Dimension)], samples.Dimension);
-        PointSet[] references = Enumerable.Range(0, targetDraws).Select(copy => Draw(target, n, seed, (ulong)copy)).ToArray();
+        PointSet first = Draw(target, n, seed, 0);
         // Kernel width fixed by the target alone, so the statistic and its floor use the same kernel.
-        double bandwidth = MedianDistance(references[0], 1000);
+        double bandwidth = MedianDistance(first, 1000);
         var discrepancy = new SampleDiscrepancy(used, bandwidth);
         var draws = new Discrepancy[targetDraws];
         for (int copy = 0; copy < targetDraws; copy++)
         {
-            draws[copy] = discrepancy.Against(references[copy]);
+            draws[copy] = discrepancy.Against(copy == 0 ? first : Draw(target, n, seed, (ulong)copy));
             progress?.Report(copy + 1, "target sets");
         }
 
