@@ -12,5 +12,6 @@ public static class RuntimeCommands
         LogProbCommand.Create(),
         PlotCommand.Create(),
         DrawCommand.Create(),
+        InfoCommand.Create(),
     };
 }

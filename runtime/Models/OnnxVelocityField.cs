@@ -23,6 +23,8 @@ public sealed class OnnxVelocityField : IVelocityField, IDisposable
 
     public int Dimension => _signature.Dimension;
 
+    public OnnxSignature Signature => _signature;
+
     public void Evaluate(double t, ReadOnlySpan<float> points, Span<float> velocity)
     {
         int n = points.Length / Dimension;

@@ -3,31 +3,46 @@ using FlowMatching.Cli;
 
 namespace FlowMatching.Tests;
 
-/// <summary>Runs the trainer's or runtime's command line in-process and captures what it says on stderr.</summary>
+/// <summary>Runs the trainer's or runtime's command line in-process and captures what it says on stderr (and stdout when asked).</summary>
 public static class CommandLine
 {
     private static readonly Lock ConsoleLock = new();
 
-    public static (int ExitCode, string Error) Trainer(params string[] args) =>
-        Run(FlowMatching.Training.TrainerCommands.CreateRoot(), "trainer", args);
+    public static (int ExitCode, string Error) Trainer(params string[] args)
+    {
+        var (code, _, error) = Run(FlowMatching.Training.TrainerCommands.CreateRoot(), "trainer", args, captureOutput: false);
+        return (code, error);
+    }
 
-    public static (int ExitCode, string Error) Runtime(params string[] args) =>
-        Run(FlowMatching.Runtime.RuntimeCommands.CreateRoot(), "runtime", args);
+    public static (int ExitCode, string Error) Runtime(params string[] args)
+    {
+        var (code, _, error) = RuntimeWithOutput(args);
+        return (code, error);
+    }
 
-    private static (int ExitCode, string Error) Run(RootCommand root, string program, string[] args)
+    public static (int ExitCode, string Output, string Error) RuntimeWithOutput(params string[] args) =>
+        Run(FlowMatching.Runtime.RuntimeCommands.CreateRoot(), "runtime", args, captureOutput: true);
+
+    private static (int ExitCode, string Output, string Error) Run(RootCommand root, string program, string[] args, bool captureOutput)
     {
         lock (ConsoleLock)
         {
-            TextWriter original = Console.Error;
-            var captured = new StringWriter();
-            Console.SetError(captured);
+            (TextWriter originalError, TextWriter originalOutput) = (Console.Error, Console.Out);
+            var (error, output) = (new StringWriter(), new StringWriter());
+            Console.SetError(error);
+            if (captureOutput)
+            {
+                Console.SetOut(output);
+            }
+
             try
             {
-                return (CommandRunner.Run(root, args, program), captured.ToString());
+                return (CommandRunner.Run(root, args, program), output.ToString(), error.ToString());
             }
             finally
             {
-                Console.SetError(original);
+                Console.SetError(originalError);
+                Console.SetOut(originalOutput);
             }
         }
     }

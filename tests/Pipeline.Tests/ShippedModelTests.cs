@@ -33,6 +33,25 @@ public sealed class ShippedModelTests
     }
 
     [TestMethod]
+    [DataRow("gmm8", "512,512,512")]
+    [DataRow("checkerboard", "512,512,512,512")]
+    public void InfoPrintsTheSignatureAndContractOfAShippedModel(string target, string hidden)
+    {
+        var (code, output, error) = CommandLine.RuntimeWithOutput("info", "--model", RepositoryFiles.Path("models", $"{target}.onnx"));
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(output, "inputs: x [N, 2] (points), t [N] (times); output: v [N, 2]");
+        StringAssert.Contains(output, $"flowmatching.target = {target}\n");
+        StringAssert.Contains(output, $"flowmatching.network.hidden = {hidden}\n");
+        StringAssert.Contains(output, "flowmatching.training.steps = 5000\n");
+
+        using var files = new TestFiles();
+        (code, output, error) = CommandLine.RuntimeWithOutput("info", "--model", files.Write("broken.onnx", "not a model"));
+        Assert.AreEqual(1, code);
+        StringAssert.Contains(error, "broken.onnx: not a loadable ONNX model");
+        Assert.AreEqual("", output);
+    }
+
+    [TestMethod]
     public void SampleWithoutAModelUsesTheShippedRingAndCoversEveryMode()
     {
         using var files = new TestFiles();

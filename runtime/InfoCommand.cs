@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Text;
+using FlowMatching.Cli;
+using FlowMatching.Runtime.Models;
+
+namespace FlowMatching.Runtime;
+
+/// <summary>`runtime info`: what a model file is, so a user can tell how a model was made before sampling it.</summary>
+public static class InfoCommand
+{
+    public static Command Create()
+    {
+        Option<string> model = CommandRunner.Option("--model", "ONNX velocity model, or exact:gmm8 for the closed-form field", VelocityModel.DefaultPath);
+        var command = new Command("info", "Print a model's inputs and output, its interpolant, and the training metadata it carries") { model };
+        command.SetAction(parse =>
+        {
+            string spec = parse.GetValue(model)!;
+            using VelocityModel velocity = VelocityModel.Open(spec, "cpu", null);
+            Console.Out.Write(Describe(spec, velocity));
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Describe(string spec, VelocityModel velocity)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"{spec}: velocity field in d = {velocity.Field.Dimension}, {velocity.Interpolant.Name} interpolant");
+        if (velocity.Field is OnnxVelocityField { Signature: var signature })
+        {
+            string time = signature.TimeIsColumn ? "[N, 1]" : "[N]";
+            text.AppendLine($"  inputs: {signature.PointsInput} [N, {signature.Dimension}] (points), {signature.TimeInput} {time} (times); output: {signature.Output} [N, {signature.Dimension}]");
+        }
+
+        if (velocity.Metadata is { } contract)
+        {
+            foreach ((string key, string value) in contract.ToProperties())
+            {
+                text.AppendLine($"  {key} = {value}");
+            }
+        }
+        else
+        {
+            text.AppendLine(velocity.Field is OnnxVelocityField
+                ? "  no flowmatching metadata: the interpolant is assumed, pass --interpolant to sample if it is not linear"
+                : "  closed-form field of the target, no training");
+        }
+
+        return text.ToString();
+    }
+}
