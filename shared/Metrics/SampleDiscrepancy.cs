@@ -21,23 +21,23 @@ public sealed class SampleDiscrepancy(PointSet samples, double bandwidth)
         return new Discrepancy(
             2 * cross.Distance - _samplePairs.Distance - referencePairs.Distance,
             _samplePairs.Kernel + referencePairs.Kernel - 2 * cross.Kernel,
-            NullExpectation(referencePairs, reference.Count, samples.Count));
+            NullExpectation(referencePairs, n: samples.Count, m: reference.Count));
     }
 
     /// <summary>
-    /// The expected value of both statistics between two independent sets of sizes n and m drawn from the
-    /// reference's distribution: (1/n + 1/m) E|Y - Y'| for the energy and (1/n + 1/m)(1 - E k(Y, Y')) for
+    /// The expected value of both statistics between two independent sets of sizes n and m (the reference's
+    /// size) drawn from the reference's distribution: (1/n + 1/m) E|Y - Y'| for the energy and (1/n + 1/m)(1 - E k(Y, Y')) for
     /// the MMD, with the expectations taken over distinct reference pairs. This is the noise floor without
     /// the tens-of-percent scatter of a single drawn floor.
     /// </summary>
-    private static (double Energy, double Mmd) NullExpectation(PairMeans referencePairs, int count, int n)
+    private static (double Energy, double Mmd) NullExpectation(PairMeans referencePairs, int n, int m)
     {
-        double distinctPairs = (double)count * (count - 1);
-        double pairs = (double)count * count;
-        // V-statistic means include the count self-pairs at distance 0 and kernel 1.
+        double distinctPairs = (double)m * (m - 1);
+        double pairs = (double)m * m;
+        // V-statistic means include the m self-pairs at distance 0 and kernel 1.
         double meanDistance = referencePairs.Distance * pairs / distinctPairs;
-        double meanKernel = (referencePairs.Kernel * pairs - count) / distinctPairs;
-        double size = 1.0 / n + 1.0 / count;
+        double meanKernel = (referencePairs.Kernel * pairs - m) / distinctPairs;
+        double size = 1.0 / n + 1.0 / m;
         return (size * meanDistance, size * (1 - meanKernel));
     }
 

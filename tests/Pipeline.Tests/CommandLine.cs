@@ -3,14 +3,14 @@ using FlowMatching.Cli;
 
 namespace FlowMatching.Tests;
 
-/// <summary>Runs the trainer's or runtime's command line in-process and captures what it says on stderr (and stdout when asked).</summary>
+/// <summary>Runs the trainer's or runtime's command line in-process and captures what it says on stderr and on stdout.</summary>
 public static class CommandLine
 {
     private static readonly Lock ConsoleLock = new();
 
     public static (int ExitCode, string Error) Trainer(params string[] args)
     {
-        var (code, _, error) = Run(FlowMatching.Training.TrainerCommands.CreateRoot(), "trainer", args, captureOutput: false);
+        var (code, _, error) = Run(FlowMatching.Training.TrainerCommands.CreateRoot(), "trainer", args);
         return (code, error);
     }
 
@@ -21,20 +21,16 @@ public static class CommandLine
     }
 
     public static (int ExitCode, string Output, string Error) RuntimeWithOutput(params string[] args) =>
-        Run(FlowMatching.Runtime.RuntimeCommands.CreateRoot(), "runtime", args, captureOutput: true);
+        Run(FlowMatching.Runtime.RuntimeCommands.CreateRoot(), "runtime", args);
 
-    private static (int ExitCode, string Output, string Error) Run(RootCommand root, string program, string[] args, bool captureOutput)
+    private static (int ExitCode, string Output, string Error) Run(RootCommand root, string program, string[] args)
     {
         lock (ConsoleLock)
         {
             (TextWriter originalError, TextWriter originalOutput) = (Console.Error, Console.Out);
             var (error, output) = (new StringWriter(), new StringWriter());
             Console.SetError(error);
-            if (captureOutput)
-            {
-                Console.SetOut(output);
-            }
-
+            Console.SetOut(output);
             try
             {
                 return (CommandRunner.Run(root, args, program), output.ToString(), error.ToString());
