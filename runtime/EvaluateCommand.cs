@@ -48,7 +48,8 @@ public static class EvaluateCommand
     public static string Summary(string source, SampleEvaluation e)
     {
         var text = new StringBuilder();
-        text.AppendLine($"{source}: {e.Count} samples against {e.TargetDraws} fresh {e.Target} {(e.TargetDraws == 1 ? "set" : "sets")} of as many points (means over the sets)");
+        string used = e.Count == e.SampleCount ? $"{e.Count} samples" : $"the first {e.Count} of {e.SampleCount} samples (coverage: all of them)";
+        text.AppendLine($"{source}: {used} against {e.TargetDraws} fresh {e.Target} {(e.TargetDraws == 1 ? "set" : "sets")} of as many points (means over the sets)");
         text.AppendLine($"  energy distance {e.Energy:G4} (noise floor {e.EnergyFloor:G4}, ratio {e.EnergyRatio:F2}; one set alone: {e.EnergyRatioLowest:F2} to {e.EnergyRatioHighest:F2})");
         text.AppendLine($"  MMD^2 (Gaussian kernel, h = {e.Bandwidth:F3}) {e.Mmd:G4} (noise floor {e.MmdFloor:G4})");
         if (e.Modes is { } modes)

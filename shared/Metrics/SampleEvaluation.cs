@@ -11,10 +11,12 @@ namespace FlowMatching.Metrics;
 /// sets of that size), plus the target's own coverage figures. The discrepancies are means over several
 /// independent target sets because one set alone moves the energy ratio by tens of percent (measured:
 /// 1.06x to 2.41x for one sample set against nine target draws); the lowest and highest single-draw
-/// ratios are kept so that scatter stays visible.
+/// ratios are kept so that scatter stays visible. Count is the number of samples the pairwise statistics
+/// used; the coverage figures, linear in the samples, use all SampleCount of them.
 /// </summary>
 public sealed record SampleEvaluation(
     string Target,
+    int SampleCount,
     int Count,
     int TargetDraws,
     double Energy,
@@ -58,7 +60,7 @@ public sealed record SampleEvaluation(
 
         double energyFloor = draws.Average(d => d.Floor.Energy);
         return new SampleEvaluation(
-            target.Name, n, targetDraws,
+            target.Name, samples.Count, n, targetDraws,
             draws.Average(d => d.Energy), energyFloor,
             draws.Min(d => d.Energy) / energyFloor, draws.Max(d => d.Energy) / energyFloor,
             draws.Average(d => d.Mmd), draws.Average(d => d.Floor.Mmd), bandwidth,

@@ -100,6 +100,10 @@ public sealed class EvaluationTests
         Assert.AreEqual(0, code, error);
         using JsonDocument report = JsonDocument.Parse(File.ReadAllText(files["r.json"]));
         Assert.AreEqual(1000, report.RootElement.GetProperty("Count").GetInt32());
+        Assert.AreEqual(1000, report.RootElement.GetProperty("SampleCount").GetInt32());
+
+        var (_, summary, _) = CommandLine.RuntimeWithOutput("evaluate", "--samples", files["s.csv"], "--max-points", "500", "--target-draws", "2");
+        StringAssert.Contains(summary, "the first 500 of 1000 samples (coverage: all of them) against 2 fresh gmm8 sets");
         Assert.AreEqual(SampleEvaluation.DefaultTargetDraws, report.RootElement.GetProperty("TargetDraws").GetInt32());
         Assert.IsTrue(report.RootElement.GetProperty("EnergyFloor").GetDouble() > 0);
 
