@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using FlowMatching.Cli;
 using FlowMatching.Runtime.Models;
 
 namespace FlowMatching.Runtime;
@@ -10,13 +9,17 @@ public static class InfoCommand
 {
     public static Command Create()
     {
-        Option<string> model = CommandRunner.Option("--model", "ONNX velocity model, or exact:gmm8 for the closed-form field", VelocityModel.DefaultPath);
-        var command = new Command("info", "Print a model's inputs and output, its interpolant, and the training metadata it carries") { model };
+        var modelOptions = new ModelOptions();
+        var command = new Command("info", "Print a model's inputs and output, its interpolant, and the training metadata it carries");
+        foreach (Option option in modelOptions.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parse =>
         {
-            string spec = parse.GetValue(model)!;
-            using VelocityModel velocity = VelocityModel.Open(spec, "cpu", null);
-            Console.Out.Write(Describe(spec, velocity));
+            using VelocityModel velocity = modelOptions.Open(parse);
+            Console.Out.Write(Describe(modelOptions.Spec(parse), velocity));
             return 0;
         });
         return command;

@@ -14,6 +14,8 @@ public sealed class ModelOptions
 
     public IEnumerable<Option> All => [_model, _provider, _interpolant, _threads];
 
+    public string Spec(ParseResult parse) => parse.GetValue(_model)!;
+
     public VelocityModel Open(ParseResult parse) =>
-        VelocityModel.Open(parse.GetValue(_model)!, parse.GetValue(_provider)!, parse.GetValue(_interpolant), parse.InRange(_threads, 0, 1024));
+        VelocityModel.Open(Spec(parse), parse.GetValue(_provider)!, parse.GetValue(_interpolant), parse.InRange(_threads, 0, 1024));
 }
