@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using FlowMatching.Runtime.Models;
 
 namespace FlowMatching.Runtime;
 
@@ -18,24 +17,24 @@ public static class InfoCommand
 
         command.SetAction(parse =>
         {
-            using VelocityModel velocity = modelOptions.Open(parse);
+            using FlowModel velocity = modelOptions.Open(parse);
             Console.Out.Write(Describe(modelOptions.Spec(parse), velocity));
             return 0;
         });
         return command;
     }
 
-    private static string Describe(string spec, VelocityModel velocity)
+    private static string Describe(string spec, FlowModel velocity)
     {
         var text = new StringBuilder();
-        text.AppendLine($"{spec}: velocity field in d = {velocity.Field.Dimension}, {velocity.Interpolant.Name} interpolant");
-        if (velocity.Field is OnnxVelocityField { Signature: var signature })
+        text.AppendLine($"{spec}: velocity field in d = {velocity.Dimension}, {velocity.Interpolant.Name} interpolant");
+        if (velocity.Signature is { } signature)
         {
             string time = signature.TimeIsColumn ? "[N, 1]" : "[N]";
             text.AppendLine($"  inputs: {signature.PointsInput} [N, {signature.Dimension}] (points), {signature.TimeInput} {time} (times); output: {signature.Output} [N, {signature.Dimension}]");
         }
 
-        if (velocity.Metadata is { } contract)
+        if (velocity.Contract is { } contract)
         {
             foreach ((string key, string value) in contract.ToProperties())
             {
@@ -44,7 +43,7 @@ public static class InfoCommand
         }
         else
         {
-            text.AppendLine(velocity.Field is OnnxVelocityField
+            text.AppendLine(velocity.Signature is not null
                 ? "  no flowmatching metadata: the interpolant is assumed, pass --interpolant to sample if it is not linear"
                 : "  closed-form field of the target, no training");
         }

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using FlowMatching.Cli;
 using FlowMatching.Io;
-using FlowMatching.Runtime.Integrators;
-using FlowMatching.Runtime.Models;
+using FlowMatching.Runtime.Options;
 using FlowMatching.Runtime.Sampling;
 
 namespace FlowMatching.Runtime;
@@ -12,70 +11,68 @@ public static class LogProbCommand
 {
     public static Command Create()
     {
+        var defaults = new LikelihoodOptions();
         var modelOptions = new ModelOptions();
         Option<string> input = new("--in") { Description = "points CSV (d columns)", Required = true };
         Option<string> output = new("--out") { Description = "CSV of the input columns plus logp", Required = true };
-        Option<string> method = CommandRunner.Choice("--method", "ODE method", "rk4", [.. OdeSolverCatalog.Names]);
-        Option<int> steps = CommandRunner.Option("--steps", "steps for fixed-step methods", 100);
-        var toleranceOptions = new ToleranceOptions();
-        Option<string?> divergence = CommandRunner.Option<string?>("--divergence", "exact (trace by finite differences; default for d <= 16) or hutchinson");
+        Option<OdeMethod> method = CommandRunner.Choice("--method", "ODE method", CliChoices.OdeMethods, defaults.Solver.Method);
+        Option<int> steps = CommandRunner.Option("--steps", "steps for fixed-step methods", defaults.Solver.Steps ?? OdeSolverOptions.DefaultSteps);
+        var solverOptions = new ToleranceOptions();
+        Option<DivergenceEstimator?> divergence = new("--divergence")
+        {
+            Description = $"exact (trace by finite differences; default for d <= {LikelihoodOptions.ExactDivergenceUpTo}) or hutchinson",
+            CustomParser = result => CliChoices.Divergences.TryParse(result.Tokens[0].Value, out DivergenceEstimator value)
+                ? value
+                : Fail(result, $"--divergence {result.Tokens[0].Value}: expected exact or hutchinson"),
+        };
         Option<int> probes = CommandRunner.Option("--probes", "Hutchinson probes a step", 4);
         Option<long> seed = CommandRunner.Option("--seed", "seed of the Hutchinson probes", 0L);
-        Option<int> chunk = CommandRunner.Option("--chunk", "points integrated at once", 5000);
+        Option<int> chunk = CommandRunner.Option("--chunk", "points integrated at once", LikelihoodOptions.DefaultChunk);
         Option<bool> force = CommandRunner.Option("--force", "overwrite an existing output file", false);
         var command = new Command("logprob", "log rho_1(x) of each input point, integrating the ODE from t = 1 to 0 with the divergence of b")
         {
             input, output, method, steps, divergence, probes, seed, chunk, force,
         };
-        foreach (Option option in toleranceOptions.All.Concat(modelOptions.All))
+        foreach (Option option in solverOptions.All.Concat(modelOptions.All))
         {
             command.Options.Add(option);
         }
 
         command.SetAction(parse =>
         {
-            IOdeSolver solver = OdeSolverCatalog.Create(parse.GetValue(method)!, parse.InRange(steps, 1, 1_000_000), toleranceOptions.Read(parse));
-            using VelocityModel velocity = modelOptions.Open(parse);
-            int d = velocity.Field.Dimension;
-            string mode = parse.GetValue(divergence) ?? (d <= 16 ? "exact" : "hutchinson");
-            if (mode is not ("exact" or "hutchinson"))
+            var options = new LikelihoodOptions
             {
-                throw new UserInputException($"--divergence {mode}: expected exact or hutchinson");
+                Solver = solverOptions.Solver(parse, parse.GetValue(method), steps),
+                Divergence = parse.GetValue(divergence),
+                Probes = parse.IsGiven(probes) ? parse.GetValue(probes) : null,
+                Chunk = parse.InRange(chunk, 1, 10_000_000),
+            };
+            options.Solver.Validate();
+            using FlowModel model = modelOptions.Open(parse);
+            int d = model.Dimension;
+            options.Validate(d);
+            PointSet points = PointCsv.Read(parse.GetValue(input)!, d);
+            using var writer = new CsvTableWriter(parse.GetValue(output)!, [.. PointCsv.Header(d), "logp"], parse.GetValue(force));
+            LogLikelihoodResult? result = null;
+            ProgressReporter.Run("logprob", points.Count, progress =>
+                result = model.LogLikelihood(points.Values, options, parse.GetValue(seed), progress));
+            for (int i = 0; i < points.Count; i++)
+            {
+                writer.WriteRow([.. points.Point(i).ToArray().Select(PointCsv.Format), PointCsv.Format(result!.LogDensity[i])]);
             }
 
-            PointSet points = PointCsv.Read(parse.GetValue(input)!, d);
-            // A model of standardised data has its density in z = (x - mean) / std: evaluate there, then
-            // change variables back to x.
-            PointSet modelPoints = velocity.Scaling?.Apply(points) ?? points;
-            double logDeterminant = velocity.Scaling?.LogDeterminant ?? 0;
-            using var writer = new CsvTableWriter(parse.GetValue(output)!, [.. PointCsv.Header(d), "logp"], parse.GetValue(force));
-            var likelihood = new LogLikelihood(velocity.Field, solver, mode == "hutchinson", parse.InRange(probes, 1, 10_000), parse.GetValue(seed));
-            int size = parse.InRange(chunk, 1, 10_000_000);
-            double total = 0;
-            long evaluations = 0;
-            ProgressReporter.Run("logprob", points.Count, progress =>
-            {
-                var logDensity = new double[size];
-                for (int start = 0; start < points.Count; start += size)
-                {
-                    int count = Math.Min(size, points.Count - start);
-                    evaluations = likelihood.Evaluate(modelPoints.Values.AsSpan(start * d, count * d), start, logDensity);
-                    for (int i = 0; i < count; i++)
-                    {
-                        double logp = logDensity[i] + logDeterminant;
-                        string[] fields = [.. points.Point(start + i).ToArray().Select(PointCsv.Format), PointCsv.Format(logp)];
-                        writer.WriteRow(fields);
-                        total += logp;
-                    }
-
-                    progress.Report(start + count, $"{mode} divergence");
-                }
-            });
             writer.Commit();
-            Console.Out.WriteLine($"mean negative log-likelihood {-total / points.Count:F4} nats over {points.Count} points");
-            Console.Error.WriteLine($"runtime: wrote {writer.Path} ({solver.Name}, {mode} divergence, NFE {evaluations} a chunk)");
+            Console.Out.WriteLine($"mean negative log-likelihood {result!.MeanNegativeLogLikelihood:F4} nats over {points.Count} points");
+            string estimator = CliChoices.Divergences.Name(result.Estimator);
+            Console.Error.WriteLine($"runtime: wrote {writer.Path} ({CliChoices.OdeMethods.Name(options.Solver.Method)}, {estimator} divergence, NFE {result.Evaluations} a chunk)");
             return 0;
         });
         return command;
+    }
+
+    private static DivergenceEstimator? Fail(System.CommandLine.Parsing.ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return null;
     }
 }

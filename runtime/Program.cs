@@ -1,4 +1,4 @@
 using FlowMatching.Cli;
 using FlowMatching.Runtime;
 
-return CommandRunner.Run(RuntimeCommands.CreateRoot(), args, "runtime");
+return CommandRunner.Run(RuntimeCommands.CreateRoot(), args, "runtime", CliChoices.Vocabulary);

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using FlowMatching.Cli;
 using FlowMatching.Io;
-using FlowMatching.Runtime.Integrators;
-using FlowMatching.Runtime.Models;
+using FlowMatching.Progress;
+using FlowMatching.Runtime.Options;
 using FlowMatching.Runtime.Sampling;
 
 namespace FlowMatching.Runtime;
@@ -12,19 +12,19 @@ public static class SampleCommand
 {
     public static Command Create()
     {
-        var defaults = new SamplerSettings();
+        var sde = new SdeSamplingOptions();
         var modelOptions = new ModelOptions();
-        Option<string> sampler = CommandRunner.Choice("--sampler", "probability-flow ODE or SDE", defaults.Kind, "ode", "sde");
-        Option<string?> method = CommandRunner.Option<string?>("--method", $"ODE: {string.Join("|", OdeSolverCatalog.Names)} (default euler); SDE: {string.Join("|", SdeSolverCatalog.Names)} (default em)");
-        var toleranceOptions = new ToleranceOptions();
-        Option<string> diffusion = CommandRunner.Choice("--diffusion", "SDE diffusion: alpha (eps_t = eps alpha_t) or constant (eps_t = eps)", defaults.Diffusion, [.. SdeCoefficients.DiffusionNames]);
+        Option<SamplerKind> sampler = CommandRunner.Choice("--sampler", "probability-flow ODE or SDE", CliChoices.Samplers, SamplerKind.Ode);
+        Option<string?> method = CommandRunner.Option<string?>("--method", $"ODE: {string.Join("|", CliChoices.OdeMethods.Names)} (default euler); SDE: {string.Join("|", CliChoices.SdeMethods.Names)} (default em)");
+        var solverOptions = new ToleranceOptions();
+        Option<DiffusionSchedule> diffusion = CommandRunner.Choice("--diffusion", "SDE diffusion: alpha (eps_t = eps alpha_t) or constant (eps_t = eps)", CliChoices.Diffusions, sde.Diffusion);
         Option<bool> denoise = CommandRunner.Option("--denoise", "SDE: finish with a noise-free Euler step from 0.99 to 1", false);
-        Option<int> steps = CommandRunner.Option("--steps", "integration steps", defaults.Steps);
-        Option<double> eps = CommandRunner.Option("--eps", "SDE diffusion scale eps (see --diffusion)", defaults.Eps);
+        Option<int> steps = CommandRunner.Option("--steps", "integration steps (fixed-step methods)", sde.Steps);
+        Option<double> eps = CommandRunner.Option("--eps", "SDE diffusion scale eps (see --diffusion)", sde.Eps);
         Option<long> n = CommandRunner.Option("--n", "number of samples", 20000L);
         Option<long> offset = CommandRunner.Option("--offset", "index of the first sample (to split a job across runs)", 0L);
-        Option<int> chunk = CommandRunner.Option("--chunk", "points integrated at once (bounds memory)", defaults.Chunk);
-        Option<long> seed = CommandRunner.Option("--seed", "random seed", defaults.Seed);
+        Option<int> chunk = CommandRunner.Option("--chunk", "points integrated at once (bounds memory)", SamplingOptions.DefaultChunk);
+        Option<long> seed = CommandRunner.Option("--seed", "random seed", 0L);
         Option<string?> init = CommandRunner.Option<string?>("--init", "start from these points (CSV, d columns) instead of N(0, I); overrides --n");
         Option<string> output = CommandRunner.Option("--out", "samples CSV", "samples.csv");
         Option<string?> trajectory = CommandRunner.Option<string?>("--trajectory", "also write the paths of the first samples here (CSV step,t,id,x0,...)");
@@ -35,48 +35,81 @@ public static class SampleCommand
         {
             sampler, method, diffusion, denoise, steps, eps, n, offset, chunk, seed, init, output, trajectory, trajectoryCount, force,
         };
-        foreach (Option option in toleranceOptions.All.Concat(modelOptions.All))
+        foreach (Option option in solverOptions.All.Concat(modelOptions.All))
         {
             command.Options.Add(option);
         }
 
         command.SetAction(parse =>
         {
-            string kind = parse.GetValue(sampler)!;
-            var settings = new SamplerSettings
-            {
-                Kind = kind,
-                Method = parse.GetValue(method) ?? (kind == "ode" ? "euler" : "em"),
-                Steps = parse.InRange(steps, 1, 1_000_000),
-                Eps = parse.InRange(eps, 0.0, 1e6),
-                Seed = parse.GetValue(seed),
-                Chunk = parse.InRange(chunk, 1, 100_000_000),
-                Diffusion = parse.GetValue(diffusion)!,
-                Denoise = parse.GetValue(denoise),
-                Tolerances = toleranceOptions.Read(parse),
-            };
-            // Fail on a bad method before the model loads or any file is opened.
-            _ = kind == "ode" ? OdeSolverCatalog.Create(settings.Method, settings.Steps) : null;
-            _ = kind == "sde" ? SdeSolverCatalog.Rule(settings.Method) : null;
-
+            SamplingOptions options = parse.GetValue(sampler) == SamplerKind.Ode
+                ? OdeOptions(parse, method, steps, solverOptions, eps, diffusion, denoise)
+                : SdeOptions(parse, method, steps, solverOptions, eps, diffusion, denoise);
+            options = options with { Chunk = parse.InRange(chunk, 1, 100_000_000) };
             long first = parse.InRange(offset, 0, long.MaxValue / 4);
-            using VelocityModel velocity = modelOptions.Open(parse);
+            long seedValue = parse.GetValue(seed);
+            // Fail on a bad setting before the model loads or any file is opened.
+            options.Validate();
+
+            using FlowModel model = modelOptions.Open(parse);
+            int d = model.Dimension;
             string? initPath = parse.GetValue(init);
-            PointSet? initial = initPath is null ? null : PointCsv.Read(initPath, velocity.Field.Dimension);
+            PointSet? initial = initPath is null ? null : PointCsv.Read(initPath, d);
             long count = initial?.Count ?? parse.InRange(n, 1, long.MaxValue / 4);
-            using var writer = new CsvTableWriter(parse.GetValue(output)!, PointCsv.Header(velocity.Field.Dimension), parse.GetValue(force));
+            using var writer = new CsvTableWriter(parse.GetValue(output)!, PointCsv.Header(d), parse.GetValue(force));
             using CsvTableWriter? paths = parse.GetValue(trajectory) is { } trajectoryPath
-                ? new CsvTableWriter(trajectoryPath, TrajectoryRecorder.Header(velocity.Field.Dimension), parse.GetValue(force))
+                ? new CsvTableWriter(trajectoryPath, TrajectoryRecorder.Header(d), parse.GetValue(force))
                 : null;
-            var recorder = paths is null ? null : new TrajectoryRecorder(paths, first, parse.InRange(trajectoryCount, 1, 1_000_000), velocity.Field.Dimension, velocity.Scaling);
-            long evaluations = 0;
+            var recorder = paths is null ? null : new TrajectoryRecorder(paths, first, parse.InRange(trajectoryCount, 1, 1_000_000), d, model.Scaling);
+            PathObserver? observer = recorder is null ? null : (chunkFirst, step, t, x) => recorder.Record(step, t, x, chunkFirst);
+            IEnumerable<SampleChunk> chunks = initial is null
+                ? model.SampleChunks(count, options, seedValue, first, observer)
+                : model.TransportChunks(initial.Values, options, seedValue, first, observer);
+            int evaluations = 0;
+            string name = Describe(options);
             ProgressReporter.Run("sample", count, progress =>
-                evaluations = new Sampler(velocity, settings).Run(first, count, initial, writer, progress, recorder));
+            {
+                long done = 0;
+                foreach (SampleChunk result in chunks)
+                {
+                    writer.WriteRows(result.Points, d);
+                    evaluations = Math.Max(evaluations, result.Evaluations);
+                    done += result.Count;
+                    progress.Report(new WorkProgress(done, count, name));
+                }
+            });
             writer.Commit();
             paths?.Commit();
-            Console.Error.WriteLine($"runtime: wrote {count} samples to {writer.Path} ({settings.Kind} {settings.Method}, NFE {evaluations} per point)");
+            Console.Error.WriteLine($"runtime: wrote {count} samples to {writer.Path} ({name}, NFE {evaluations} per point)");
             return 0;
         });
         return command;
     }
+
+    private static OdeSamplingOptions OdeOptions(ParseResult parse, Option<string?> method, Option<int> steps, ToleranceOptions solver, params Option[] sdeOnly)
+    {
+        parse.Refuse("applies only to --sampler sde", sdeOnly);
+        OdeMethod odeMethod = CliChoices.OdeMethods.Parse(parse.GetValue(method) ?? "euler", "--method");
+        return new OdeSamplingOptions { Solver = solver.Solver(parse, odeMethod, steps) };
+    }
+
+    private static SdeSamplingOptions SdeOptions(ParseResult parse, Option<string?> method, Option<int> steps, ToleranceOptions solver, Option<double> eps, Option<DiffusionSchedule> diffusion, Option<bool> denoise)
+    {
+        parse.Refuse("applies only to --sampler ode --method dopri5", [.. solver.All]);
+        return new SdeSamplingOptions
+        {
+            Method = CliChoices.SdeMethods.Parse(parse.GetValue(method) ?? "em", "--method"),
+            Steps = parse.GetValue(steps),
+            Eps = parse.GetValue(eps),
+            Diffusion = parse.GetValue(diffusion),
+            Denoise = parse.GetValue(denoise),
+        };
+    }
+
+    private static string Describe(SamplingOptions options) => options switch
+    {
+        OdeSamplingOptions ode => $"ode {CliChoices.OdeMethods.Name(ode.Solver.Method)}",
+        SdeSamplingOptions sde => $"sde {CliChoices.SdeMethods.Name(sde.Method)}",
+        _ => options.ToString(),
+    };
 }

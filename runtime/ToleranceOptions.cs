@@ -1,10 +1,11 @@
 using System.CommandLine;
 using FlowMatching.Cli;
 using FlowMatching.Runtime.Integrators;
+using FlowMatching.Runtime.Options;
 
 namespace FlowMatching.Runtime;
 
-/// <summary>The dopri5 options every command that integrates the ODE shares.</summary>
+/// <summary>The ODE solver options every command that integrates the ODE shares: method, steps, dopri5's tolerances.</summary>
 public sealed class ToleranceOptions
 {
     private static readonly Tolerances Defaults = new();
@@ -15,8 +16,16 @@ public sealed class ToleranceOptions
 
     public IEnumerable<Option> All => [_relative, _absolute, _maxSteps];
 
-    public Tolerances Read(ParseResult parse) => new(
-        parse.InRange(_relative, 1e-12, 1.0),
-        parse.InRange(_absolute, 1e-12, 1.0),
-        parse.InRange(_maxSteps, 1, 10_000_000));
+    /// <summary>The tolerances when any of their flags was given, else null (the method's defaults apply).</summary>
+    public Tolerances? Read(ParseResult parse) => All.Any(parse.IsGiven)
+        ? new Tolerances(parse.GetValue(_relative), parse.GetValue(_absolute), parse.GetValue(_maxSteps))
+        : null;
+
+    /// <summary>The solver of --method, with --steps only when given or when the method needs a count.</summary>
+    public OdeSolverOptions Solver(ParseResult parse, OdeMethod method, Option<int> steps) => new()
+    {
+        Method = method,
+        Steps = parse.IsGiven(steps) || method != OdeMethod.DormandPrince5 ? parse.GetValue(steps) : null,
+        Tolerances = Read(parse),
+    };
 }

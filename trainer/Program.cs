@@ -1,4 +1,4 @@
 using FlowMatching.Cli;
 using FlowMatching.Training;
 
-return CommandRunner.Run(TrainerCommands.CreateRoot(), args, "trainer");
+return CommandRunner.Run(TrainerCommands.CreateRoot(), args, "trainer", TrainerVocabulary.Vocabulary);

@@ -1,3 +1,4 @@
+using FlowMatching.Errors;
 using System.CommandLine;
 
 namespace FlowMatching.Cli;
@@ -11,7 +12,7 @@ public static class CommandRunner
     public const int UsageError = 2;
     public const int InputError = 1;
 
-    public static int Run(RootCommand root, string[] args, string program)
+    public static int Run(RootCommand root, string[] args, string program, CliVocabulary vocabulary)
     {
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -29,6 +30,11 @@ public static class CommandRunner
             Console.Error.WriteLine($"{program}: error: {e.Message}");
             return InputError;
         }
+        catch (FlowMatchingException e)
+        {
+            Console.Error.WriteLine($"{program}: error: {vocabulary.Word(e)}");
+            return InputError;
+        }
     }
 
     /// <summary>An option whose value must be one of <paramref name="choices"/>.</summary>
@@ -37,6 +43,44 @@ public static class CommandRunner
         var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
         option.AcceptOnlyFromAmong(choices);
         return option;
+    }
+
+    /// <summary>An option whose value is one of a typed choice's names.</summary>
+    public static Option<T> Choice<T>(string name, string description, NameTable<T> table, T defaultValue) where T : struct, Enum
+    {
+        var option = new Option<T>(name)
+        {
+            Description = $"{description} ({string.Join("|", table.Names)})",
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (table.TryParse(text, out T value))
+                {
+                    return value;
+                }
+
+                result.AddError($"{name} {text}: expected one of {string.Join(", ", table.Names)}");
+                return defaultValue;
+            },
+        };
+        option.CompletionSources.Add([.. table.Names]);
+        return option;
+    }
+
+    /// <summary>True when the user wrote the option, rather than it taking its default.</summary>
+    public static bool IsGiven(this ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
+
+    /// <summary>Refuses options that do not apply to what was chosen, naming the first one given.</summary>
+    public static void Refuse(this ParseResult parse, string reason, params Option[] options)
+    {
+        foreach (Option option in options)
+        {
+            if (parse.IsGiven(option))
+            {
+                throw new UserInputException($"{option.Name}: {reason}");
+            }
+        }
     }
 
     public static Option<T> Option<T>(string name, string description, T defaultValue) =>

@@ -1,13 +1,8 @@
+using FlowMatching.Progress;
 using System.Diagnostics;
 using Spectre.Console;
 
 namespace FlowMatching.Cli;
-
-/// <summary>Receives progress from long work: units done so far and a short status (loss, rate).</summary>
-public interface IProgressSink
-{
-    void Report(long done, string status);
-}
 
 /// <summary>
 /// Shows progress on stderr: a live bar with time left on a terminal, and a plain line every few
@@ -15,7 +10,7 @@ public interface IProgressSink
 /// </summary>
 public static class ProgressReporter
 {
-    public static void Run(string title, long total, Action<IProgressSink> work)
+    public static void Run(string title, long total, Action<IProgress<WorkProgress>> work)
     {
         if (Console.IsErrorRedirected)
         {
@@ -32,16 +27,16 @@ public static class ProgressReporter
             .Start(context => work(new BarSink(context.AddTask(Markup.Escape(title), maxValue: total), title, total)));
     }
 
-    private sealed class BarSink(ProgressTask task, string title, long total) : IProgressSink
+    private sealed class BarSink(ProgressTask task, string title, long total) : IProgress<WorkProgress>
     {
-        public void Report(long done, string status)
+        public void Report(WorkProgress value)
         {
-            task.Value = done;
-            task.Description = Markup.Escape($"{title} {done}/{total} {status}");
+            task.Value = value.Done;
+            task.Description = Markup.Escape($"{title} {value.Done}/{total} {value.Status}");
         }
     }
 
-    private sealed class LineSink(string title, long total) : IProgressSink
+    private sealed class LineSink(string title, long total) : IProgress<WorkProgress>
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private TimeSpan _lastPrinted = TimeSpan.FromSeconds(-10);
@@ -49,10 +44,10 @@ public static class ProgressReporter
         private long _lastPrintedDone = -1;
         private string _status = "";
 
-        public void Report(long done, string status)
+        public void Report(WorkProgress value)
         {
-            _done = done;
-            _status = status;
+            _done = value.Done;
+            _status = value.Status;
             if (_clock.Elapsed - _lastPrinted >= TimeSpan.FromSeconds(5))
             {
                 Print();

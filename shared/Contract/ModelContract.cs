@@ -1,3 +1,4 @@
+using FlowMatching.Errors;
 using System.Globalization;
 
 namespace FlowMatching.Contract;
@@ -74,26 +75,31 @@ public sealed record ModelContract(
 
         if (version != CurrentFormatVersion.ToString(CultureInfo.InvariantCulture))
         {
-            throw new UserInputException($"{source}: metadata format version {version} is not supported (this build reads version {CurrentFormatVersion})");
+            throw new ModelContractException(source, $"has the format version {version}, and this build reads version {CurrentFormatVersion}", MetadataKeys.FormatVersion);
         }
 
         string Get(string key) => properties.TryGetValue(key, out string? value)
             ? value
-            : throw new UserInputException($"{source}: metadata key '{key}' is missing");
+            : throw new ModelContractException(source, "is missing", key);
 
         T Parse<T>(string key) where T : IParsable<T> => T.TryParse(Get(key), CultureInfo.InvariantCulture, out T? value)
             ? value
-            : throw new UserInputException($"{source}: metadata key '{key}' has the unreadable value '{Get(key)}'");
+            : throw new ModelContractException(source, $"has the unreadable value '{Get(key)}'", key);
 
         string? Optional(string key) => properties.TryGetValue(key, out string? value) ? value : null;
+
+        int[] Widths(string key) => Get(key) is { Length: > 0 } list
+            ? list.Split(',').Select(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int w) && w > 0
+                ? w
+                : throw new ModelContractException(source, $"has the unreadable value '{list}'", key)).ToArray()
+            : [];
 
         double[] Numbers(string key) => Optional(key) is { Length: > 0 } list
             ? list.Split(',').Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && double.IsFinite(x)
                 ? x
-                : throw new UserInputException($"{source}: metadata key '{key}' has the unreadable value '{list}'")).ToArray()
+                : throw new ModelContractException(source, $"has the unreadable value '{list}'", key)).ToArray()
             : [];
 
-        string hidden = Get(MetadataKeys.Hidden);
         var contract = new ModelContract(
             Get(MetadataKeys.Producer),
             Get(MetadataKeys.ProducerVersion),
@@ -101,7 +107,7 @@ public sealed record ModelContract(
             Parse<int>(MetadataKeys.Dimension),
             Get(MetadataKeys.BaseDistribution),
             Get(MetadataKeys.Target),
-            hidden.Length == 0 ? [] : hidden.Split(',').Select(h => int.Parse(h, CultureInfo.InvariantCulture)).ToArray(),
+            Widths(MetadataKeys.Hidden),
             Get(MetadataKeys.Activation),
             Parse<int>(MetadataKeys.Steps),
             Parse<int>(MetadataKeys.Batch),
@@ -115,7 +121,7 @@ public sealed record ModelContract(
         };
         if (contract.DataMean.Count != contract.DataStd.Count || (contract.DataMean.Count != 0 && contract.DataMean.Count != contract.Dimension))
         {
-            throw new UserInputException($"{source}: metadata data.mean and data.std must both list {contract.Dimension} numbers");
+            throw new ModelContractException(source, $"and {MetadataKeys.DataStd} must both list {contract.Dimension} numbers", MetadataKeys.DataMean);
         }
 
         return contract;

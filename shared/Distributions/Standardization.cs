@@ -1,3 +1,4 @@
+using FlowMatching.Errors;
 using FlowMatching.Io;
 
 namespace FlowMatching.Distributions;
@@ -35,7 +36,7 @@ public sealed record Standardization(IReadOnlyList<double> Mean, IReadOnlyList<d
             std[j] = Math.Sqrt(std[j]);
             if (!(std[j] > 1e-12 * Math.Max(1, Math.Abs(mean[j]))))
             {
-                throw new UserInputException($"{source}: column x{j} is constant, so it cannot be standardised or learned");
+                throw new DataFormatException(source, $"column x{j} is constant, so it cannot be standardised or learned");
             }
         }
 

@@ -1,3 +1,4 @@
+using FlowMatching.Errors;
 using FlowMatching.Io;
 
 namespace FlowMatching.Distributions;
@@ -19,6 +20,6 @@ public static class TargetCatalog
         "rings" => new ConcentricRings(),
         _ when name.StartsWith(CsvPrefix, StringComparison.Ordinal) && name.Length > CsvPrefix.Length =>
             new EmpiricalDistribution(name, PointCsv.Read(name[CsvPrefix.Length..])),
-        _ => throw new UserInputException($"unknown target '{name}' (known: {string.Join(", ", Names)})"),
+        _ => throw new InvalidSettingException("Target", $"unknown target '{name}' (known: {string.Join(", ", Names)})"),
     };
 }

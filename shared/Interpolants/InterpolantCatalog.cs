@@ -1,3 +1,4 @@
+using FlowMatching.Errors;
 namespace FlowMatching.Interpolants;
 
 /// <summary>The interpolants this product knows, by the name stored in model metadata and given on the command line.</summary>
@@ -9,6 +10,6 @@ public static class InterpolantCatalog
     {
         "linear" => new LinearInterpolant(),
         "trig" => new TrigonometricInterpolant(),
-        _ => throw new UserInputException($"unknown interpolant '{name}' (known: {string.Join(", ", Names)})"),
+        _ => throw new InvalidSettingException("Interpolant", $"unknown interpolant '{name}' (known: {string.Join(", ", Names)})"),
     };
 }

@@ -1,3 +1,5 @@
+using FlowMatching.Errors;
+
 namespace FlowMatching.Io;
 
 /// <summary>
@@ -27,12 +29,12 @@ public sealed class AtomicFile : IDisposable
         string full = System.IO.Path.GetFullPath(path);
         if (Directory.Exists(full))
         {
-            throw new UserInputException($"{path}: is a directory, not a file");
+            throw new OutputFileException(path, "is a directory, not a file");
         }
 
         if (File.Exists(full) && !overwrite)
         {
-            throw new UserInputException($"{path}: already exists; pass --force to overwrite it");
+            throw new OutputFileException(path, "already exists", exists: true);
         }
 
         string temporary = System.IO.Path.Combine(
@@ -45,7 +47,7 @@ public sealed class AtomicFile : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UserInputException($"{path}: cannot write here ({e.Message})", e);
+            throw new OutputFileException(path, $"cannot write here ({e.Message})", inner: e);
         }
     }
 
@@ -59,9 +61,17 @@ public sealed class AtomicFile : IDisposable
 
     public void Commit()
     {
-        Stream.Flush(flushToDisk: true);
-        Stream.Dispose();
-        File.Move(TemporaryPath, System.IO.Path.GetFullPath(Path), overwrite: true);
+        try
+        {
+            Stream.Flush(flushToDisk: true);
+            Stream.Dispose();
+            File.Move(TemporaryPath, System.IO.Path.GetFullPath(Path), overwrite: true);
+        }
+        catch (IOException e)
+        {
+            throw new OutputFileException(Path, $"could not be written ({e.Message})", inner: e);
+        }
+
         _committed = true;
     }
 

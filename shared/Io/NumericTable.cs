@@ -1,3 +1,4 @@
+using FlowMatching.Errors;
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
@@ -13,15 +14,12 @@ public sealed record NumericTable(IReadOnlyList<string> Columns, IReadOnlyList<d
     public int Column(string name, string source)
     {
         int index = Columns.ToList().IndexOf(name);
-        return index >= 0 ? index : throw new UserInputException($"{source}: has no '{name}' column (columns: {string.Join(",", Columns)})");
+        return index >= 0 ? index : throw new DataFormatException(source, $"has no '{name}' column (columns: {string.Join(",", Columns)})");
     }
 
     public static NumericTable Read(string path, params string[] requiredColumns)
     {
-        if (!File.Exists(path))
-        {
-            throw new UserInputException($"{path}: no such file");
-        }
+        InputFile.RequireReadable(path);
 
         using var reader = new StreamReader(path);
         using var parser = new CsvParser(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { HasHeaderRecord = false });
@@ -40,24 +38,24 @@ public sealed record NumericTable(IReadOnlyList<string> Columns, IReadOnlyList<d
 
                 if (record.Length != header.Length)
                 {
-                    throw new UserInputException($"{path}:{parser.RawRow}: expected {header.Length} columns, found {record.Length}");
+                    throw new DataFormatException(path, $"expected {header.Length} columns, found {record.Length}", parser.RawRow);
                 }
 
                 rows.Add(record.Select(field => field.Length == 0
                     ? double.NaN
                     : double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
                         ? v
-                        : throw new UserInputException($"{path}:{parser.RawRow}: '{field}' is not a finite number")).ToArray());
+                        : throw new DataFormatException(path, $"'{InputFile.Excerpt(field)}' is not a finite number", parser.RawRow)).ToArray());
             }
         }
         catch (CsvHelperException e)
         {
-            throw new UserInputException($"{path}:{parser.RawRow}: malformed CSV (an unbalanced quote or a bad field)", e);
+            throw new DataFormatException(path, "malformed CSV (an unbalanced quote or a bad field)", parser.RawRow, e);
         }
 
         if (header is null || rows.Count == 0)
         {
-            throw new UserInputException($"{path}: holds no rows");
+            throw new DataFormatException(path, "holds no rows");
         }
 
         var table = new NumericTable(header, rows);

@@ -1,3 +1,4 @@
+using FlowMatching.Errors;
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
@@ -23,10 +24,7 @@ public static class PointCsv
     /// </summary>
     public static PointSet Read(string path, int? dimension = null)
     {
-        if (!File.Exists(path))
-        {
-            throw new UserInputException($"{path}: no such file");
-        }
+        InputFile.RequireReadable(path);
 
         var values = new List<float>();
         using var reader = new StreamReader(path);
@@ -44,7 +42,7 @@ public static class PointCsv
                 d ??= record.Length;
                 if (record.Length != d)
                 {
-                    throw new UserInputException($"{path}:{parser.RawRow}: expected {d} columns, found {record.Length}");
+                    throw new DataFormatException(path, $"expected {d} columns, found {record.Length}", parser.RawRow);
                 }
 
                 first = false;
@@ -58,7 +56,7 @@ public static class PointCsv
                 {
                     if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !float.IsFinite(v))
                     {
-                        throw new UserInputException($"{path}:{parser.RawRow}: '{field}' is not a finite number");
+                        throw new DataFormatException(path, $"'{InputFile.Excerpt(field)}' is not a finite number", parser.RawRow);
                     }
 
                     values.Add(v);
@@ -70,12 +68,12 @@ public static class PointCsv
         catch (CsvHelperException e)
         {
             // The parser fails where it gives up (often the end of the file); the broken record starts after the last good one.
-            throw new UserInputException($"{path}:{lastGoodLine + 1}: malformed CSV (an unbalanced quote or a bad field)", e);
+            throw new DataFormatException(path, "malformed CSV (an unbalanced quote or a bad field)", lastGoodLine + 1, e);
         }
 
         if (values.Count == 0)
         {
-            throw new UserInputException($"{path}: holds no points");
+            throw new DataFormatException(path, "holds no points");
         }
 
         return new PointSet(values.ToArray(), d!.Value);

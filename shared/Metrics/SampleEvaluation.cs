@@ -1,4 +1,5 @@
-using FlowMatching.Cli;
+using FlowMatching.Errors;
+using FlowMatching.Progress;
 using FlowMatching.Distributions;
 using FlowMatching.Io;
 using FlowMatching.Randomness;
@@ -38,11 +39,11 @@ public sealed record SampleEvaluation(
     /// <paramref name="targetDraws"/> independent target sets of as many points each.
     /// </summary>
     public static SampleEvaluation Measure(
-        IDistribution target, PointSet samples, long seed, int maxPoints, int targetDraws = DefaultTargetDraws, IProgressSink? progress = null)
+        IDistribution target, PointSet samples, long seed, int maxPoints, int targetDraws = DefaultTargetDraws, IProgress<WorkProgress>? progress = null)
     {
         if (samples.Dimension != target.Dimension)
         {
-            throw new UserInputException($"the samples have {samples.Dimension} columns but {target.Name} lives in {target.Dimension} dimensions");
+            throw new InvalidSettingException("Target", $"the samples have {samples.Dimension} columns but {target.Name} lives in {target.Dimension} dimensions");
         }
 
         int n = Math.Min(samples.Count, maxPoints);
@@ -55,7 +56,7 @@ public sealed record SampleEvaluation(
         for (int copy = 0; copy < targetDraws; copy++)
         {
             draws[copy] = discrepancy.Against(copy == 0 ? first : Draw(target, n, seed, (ulong)copy));
-            progress?.Report(copy + 1, "target sets");
+            progress?.Report(new WorkProgress(copy + 1, targetDraws, "target sets"));
         }
 
         double energyFloor = draws.Average(d => d.Floor.Energy);

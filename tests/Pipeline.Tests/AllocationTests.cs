@@ -1,3 +1,5 @@
+using FlowMatching.Runtime.Options;
+using FlowMatching.Runtime;
 using FlowMatching.Runtime.Integrators;
 using FlowMatching.Runtime.Models;
 using FlowMatching.Training.Network;
@@ -20,11 +22,11 @@ public sealed class AllocationTests
             Models.Export(network, options, files["m.onnx"]);
         }
 
-        using VelocityModel model = VelocityModel.Open(files["m.onnx"], "cpu", null, threads: 1);
+        using FlowModel model = FlowModel.Load(files["m.onnx"], new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu, Threads = 1 });
         var points = new float[2 * 500];
         long Allocated(int steps)
         {
-            var solver = new FixedStepOdeSolver(OdeSolverCatalog.Rule(method), steps);
+            var solver = new FixedStepOdeSolver(Rules.Ode(method), steps);
             solver.Solve(model.Field, points, 0, 1);
             long before = GC.GetAllocatedBytesForCurrentThread();
             solver.Solve(model.Field, points, 0, 1);

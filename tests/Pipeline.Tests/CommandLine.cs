@@ -10,7 +10,7 @@ public static class CommandLine
 
     public static (int ExitCode, string Error) Trainer(params string[] args)
     {
-        var (code, _, error) = Run(FlowMatching.Training.TrainerCommands.CreateRoot(), "trainer", args);
+        var (code, _, error) = Run(FlowMatching.Training.TrainerCommands.CreateRoot(), "trainer", FlowMatching.Training.TrainerVocabulary.Vocabulary, args);
         return (code, error);
     }
 
@@ -21,9 +21,9 @@ public static class CommandLine
     }
 
     public static (int ExitCode, string Output, string Error) RuntimeWithOutput(params string[] args) =>
-        Run(FlowMatching.Runtime.RuntimeCommands.CreateRoot(), "runtime", args);
+        Run(FlowMatching.Runtime.RuntimeCommands.CreateRoot(), "runtime", FlowMatching.Runtime.CliChoices.Vocabulary, args);
 
-    private static (int ExitCode, string Output, string Error) Run(RootCommand root, string program, string[] args)
+    private static (int ExitCode, string Output, string Error) Run(RootCommand root, string program, CliVocabulary vocabulary, string[] args)
     {
         lock (ConsoleLock)
         {
@@ -33,7 +33,7 @@ public static class CommandLine
             Console.SetOut(output);
             try
             {
-                return (CommandRunner.Run(root, args, program), output.ToString(), error.ToString());
+                return (CommandRunner.Run(root, args, program, vocabulary), output.ToString(), error.ToString());
             }
             finally
             {

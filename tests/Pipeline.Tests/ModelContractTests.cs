@@ -1,3 +1,4 @@
+using FlowMatching.Errors;
 using FlowMatching.Contract;
 using FlowMatching.Training.Network;
 using FlowMatching.Training.Onnx;
@@ -57,14 +58,14 @@ public sealed class ModelContractTests
         CollectionAssert.AreEqual(new[] { 0.25, 3.0 }, back.DataStd.ToArray());
 
         properties.Remove(MetadataKeys.DataStd);
-        StringAssert.Contains(Assert.ThrowsExactly<UserInputException>(() => ModelContract.FromProperties(properties, "m")).Message, "data.std");
+        StringAssert.Contains(Assert.ThrowsExactly<ModelContractException>(() => ModelContract.FromProperties(properties, "m")).Message, "data.std");
         properties.Remove(MetadataKeys.DataMean);
         properties.Remove(MetadataKeys.EmaDecay);
         Assert.AreEqual(0.0, ModelContract.FromProperties(properties, "m")!.EmaDecay, "optional keys default when absent");
 
         Assert.IsNull(ModelContract.FromProperties(new Dictionary<string, string>(), "m"));
         properties[MetadataKeys.FormatVersion] = "99";
-        StringAssert.Contains(Assert.ThrowsExactly<UserInputException>(() => ModelContract.FromProperties(properties, "m")).Message, "version 99");
+        StringAssert.Contains(Assert.ThrowsExactly<ModelContractException>(() => ModelContract.FromProperties(properties, "m")).Message, "version 99");
     }
 
     [TestMethod]
@@ -73,7 +74,7 @@ public sealed class ModelContractTests
         var options = new TrainingOptions { Steps = 1, Batch = 8, Hidden = [8], ValidationBatch = 0 };
         using var files = new TestFiles();
         using VelocityNetwork network = Models.Train(options);
-        ModelProto model = OnnxExporter.ToModel(network.ToWeights(), Models.Metadata(options, dimension: 3).ToProperties(), "0");
+        ModelProto model = OnnxExporter.ToModel(network.ToWeights(), Models.Metadata(options, dimension: 3));
         File.WriteAllBytes(files["lying.onnx"], model.ToByteArray());
         var (code, error) = CommandLine.Runtime("sample", "--model", files["lying.onnx"], "--provider", "cpu", "--out", files["s.csv"]);
         Assert.AreEqual(1, code, error);

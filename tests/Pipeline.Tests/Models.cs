@@ -1,3 +1,4 @@
+using FlowMatching.Io;
 using FlowMatching.Contract;
 using FlowMatching.Randomness;
 using FlowMatching.Distributions;
@@ -15,9 +16,8 @@ public static class Models
     public static VelocityNetwork Train(TrainingOptions options) =>
         new Trainer(options, TargetCatalog.Parse(options.Target)).Train(CPU);
 
-    public static ModelContract Metadata(TrainingOptions options, int dimension = 2) => new(
-        "tests", "0", options.Interpolant, dimension, "normal(0,I)", options.Target, options.Hidden, options.Activation,
-        options.Steps, options.Batch, options.Seed, 0.0);
+    public static ModelContract Metadata(TrainingOptions options, int dimension = 2) =>
+        TrainingContract.Build(options, dimension, options.Target, scaling: null, finalLoss: 0.0);
 
     /// <summary>
     /// Largest |TorchSharp forward - ONNX Runtime forward| over 1000 random (x, t), x ~ N(0, 16 I) and
@@ -51,7 +51,7 @@ public static class Models
 
     public static string Export(VelocityNetwork network, TrainingOptions options, string path)
     {
-        OnnxExporter.Write(OnnxExporter.ToModel(network.ToWeights(), Metadata(options, network.Dimension).ToProperties(), "0"), path, overwrite: true);
+        AtomicFile.WriteAllBytes(path, OnnxExporter.Export(network.ToWeights(), Metadata(options, network.Dimension)), overwrite: true);
         return path;
     }
 }

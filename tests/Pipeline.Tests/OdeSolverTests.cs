@@ -36,7 +36,7 @@ public sealed class OdeSolverTests
     [DataRow("rk4", 4)]
     public void ErrorFallsLikeStepToTheMethodsOrder(string method, int coarse)
     {
-        IStepRule rule = OdeSolverCatalog.Rule(method);
+        IStepRule rule = Rules.Ode(method);
         double Error(int steps)
         {
             float[] x = [1f];
@@ -54,7 +54,7 @@ public sealed class OdeSolverTests
     public void Dopri5MeetsItsTolerance(double tolerance)
     {
         float[] x = [1f, -0.5f];
-        var solver = new DormandPrince5Solver(tolerance, tolerance, 10000);
+        var solver = new DormandPrince5Solver(new Tolerances(tolerance, tolerance, 10000));
         int evaluations = solver.Solve(new OscillatingLinearField(2), x, 0, 1);
         double exact = OscillatingLinearField.Growth(0, 1);
         double error = Math.Max(Math.Abs(x[0] - exact), Math.Abs(x[1] + 0.5 * exact));
@@ -67,8 +67,8 @@ public sealed class OdeSolverTests
     [TestMethod]
     public void Dopri5TakesFewerStepsAtLooserTolerance()
     {
-        var loose = new DormandPrince5Solver(1e-3, 1e-3, 10000);
-        var tight = new DormandPrince5Solver(1e-7, 1e-7, 10000);
+        var loose = new DormandPrince5Solver(new Tolerances(1e-3, 1e-3, 10000));
+        var tight = new DormandPrince5Solver(new Tolerances(1e-7, 1e-7, 10000));
         loose.Solve(new OscillatingLinearField(1), new float[] { 1f }, 0, 1);
         tight.Solve(new OscillatingLinearField(1), new float[] { 1f }, 0, 1);
         Assert.IsTrue(loose.AcceptedSteps < tight.AcceptedSteps, $"{loose.AcceptedSteps} vs {tight.AcceptedSteps}");

@@ -22,7 +22,7 @@ public sealed class OnnxStructureTests
     {
         var options = new TrainingOptions { Steps = 1, Batch = 8, Hidden = [8, 8], Activation = activation, TimeEmbedding = timeEmbedding, ValidationBatch = 0 };
         using VelocityNetwork network = Models.Train(options);
-        ModelProto model = ModelProto.Parser.ParseFrom(OnnxExporter.ToModel(network.ToWeights(), Models.Metadata(options).ToProperties(), "0").ToByteArray());
+        ModelProto model = ModelProto.Parser.ParseFrom(OnnxExporter.ToModel(network.ToWeights(), Models.Metadata(options)).ToByteArray());
 
         Assert.AreEqual(8L, model.IrVersion);
         Assert.AreEqual("", model.OpsetImport.Single().Domain);

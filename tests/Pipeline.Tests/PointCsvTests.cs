@@ -1,3 +1,4 @@
+using FlowMatching.Errors;
 using FlowMatching.Io;
 
 namespace FlowMatching.Tests;
@@ -30,13 +31,13 @@ public sealed class PointCsvTests
     public void WrongDimensionAndEmptyFilesAreRejected()
     {
         using var files = new TestFiles();
-        var e = Assert.ThrowsExactly<UserInputException>(() => PointCsv.Read(files.Write("three.csv", "1,2,3\n"), 2));
+        var e = Assert.ThrowsExactly<DataFormatException>(() => PointCsv.Read(files.Write("three.csv", "1,2,3\n"), 2));
         StringAssert.Contains(e.Message, "three.csv:1");
-        e = Assert.ThrowsExactly<UserInputException>(() => PointCsv.Read(files.Write("empty.csv", "x0,x1\n"), 2));
+        e = Assert.ThrowsExactly<DataFormatException>(() => PointCsv.Read(files.Write("empty.csv", "x0,x1\n"), 2));
         StringAssert.Contains(e.Message, "no points");
-        e = Assert.ThrowsExactly<UserInputException>(() => PointCsv.Read(files["missing.csv"], 2));
+        e = Assert.ThrowsExactly<DataFormatException>(() => PointCsv.Read(files["missing.csv"], 2));
         StringAssert.Contains(e.Message, "missing.csv");
-        e = Assert.ThrowsExactly<UserInputException>(() => PointCsv.Read(files.Write("inf.csv", "1,2\n3,Infinity\n"), 2));
+        e = Assert.ThrowsExactly<DataFormatException>(() => PointCsv.Read(files.Write("inf.csv", "1,2\n3,Infinity\n"), 2));
         StringAssert.Contains(e.Message, "inf.csv:2");
     }
 }

@@ -27,9 +27,9 @@ public sealed class SdeSamplingTests
             normal.SampleIndexed(8, i, x.AsSpan(2 * i, 2));
         }
 
-        var solver = new SdeSolver(SdeSolverCatalog.Rule(method), new SdeCoefficients(interpolant, constantDiffusion ? 0.5 : 2.0, constantDiffusion), 100, seed: 8, denoise: denoise);
+        var solver = new SdeSolver(Rules.Sde(method), new SdeCoefficients(interpolant, constantDiffusion ? 0.5 : 2.0, constantDiffusion), 100, seed: 8, denoise: denoise);
         int evaluations = solver.Solve(field, x, 0);
-        Assert.AreEqual(100 * SdeSolverCatalog.Rule(method).Evaluations + (denoise ? 1 : 0), evaluations);
+        Assert.AreEqual(100 * Rules.Sde(method).Evaluations + (denoise ? 1 : 0), evaluations);
 
         double meanX = 0, meanY = 0;
         for (int i = 0; i < n; i++)

@@ -1,3 +1,5 @@
+using FlowMatching.Runtime;
+using FlowMatching.Runtime.Options;
 using FlowMatching.Contract;
 using FlowMatching.Distributions;
 using FlowMatching.Interpolants;
@@ -18,8 +20,8 @@ public sealed class ShippedModelTests
     [DataRow("checkerboard", "512,512,512,512", "relu", "none", 0.99)]
     public void ShippedModelCarriesTheContractOfItsDocumentedCommand(string target, string hidden, string activation, string timeEmbedding, double ema)
     {
-        using VelocityModel model = VelocityModel.Open(RepositoryFiles.Path("models", $"{target}.onnx"), "cpu", null);
-        ModelContract contract = model.Metadata!;
+        using FlowModel model = FlowModel.Load(RepositoryFiles.Path("models", $"{target}.onnx"), new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
+        ModelContract contract = model.Contract!;
         Assert.AreEqual(target, contract.Target);
         Assert.AreEqual("linear", contract.Interpolant);
         Assert.AreEqual(2, contract.Dimension);
@@ -80,7 +82,7 @@ public sealed class ShippedModelTests
     [TestMethod]
     public void TrainedFieldIsCloseToTheExactOneAwayFromTheEnd()
     {
-        using VelocityModel model = VelocityModel.Open(RepositoryFiles.Path("models", "gmm8.onnx"), "cpu", null);
+        using FlowModel model = FlowModel.Load(RepositoryFiles.Path("models", "gmm8.onnx"), new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
         var exact = new GaussianMixtureVelocityField(GaussianMixture.Ring8(), new LinearInterpolant());
         double[] times = [0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 0.99];
         double[] errors = times.Select(t => RelativeError(model.Field, exact, t)).ToArray();

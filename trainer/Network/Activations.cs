@@ -1,3 +1,4 @@
+using FlowMatching.Errors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,6 +14,6 @@ public static class Activations
         "relu" => nn.ReLU(),
         "silu" => nn.SiLU(),
         "gelu" => nn.GELU(),
-        _ => throw new UserInputException($"unknown activation '{name}' (known: {string.Join(", ", Names)})"),
+        _ => throw new InvalidSettingException("Activation", $"unknown activation '{name}' (known: {string.Join(", ", Names)})"),
     };
 }

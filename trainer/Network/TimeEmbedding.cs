@@ -1,3 +1,4 @@
+using FlowMatching.Errors;
 using System.Globalization;
 
 namespace FlowMatching.Training.Network;
@@ -20,5 +21,5 @@ public sealed record TimeEmbedding(int Frequencies)
         ? None
         : text.StartsWith("fourier:", StringComparison.Ordinal) && int.TryParse(text["fourier:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k is > 0 and <= 64
             ? new TimeEmbedding(k)
-            : throw new UserInputException($"--time-embedding {text}: expected none or fourier:K with K from 1 to 64");
+            : throw new InvalidSettingException(nameof(TimeEmbedding), $"'{text}' is not none or fourier:K with K from 1 to 64");
 }

@@ -1,3 +1,4 @@
+using FlowMatching.Errors;
 namespace FlowMatching.Training.Onnx;
 
 /// <summary>Activations spelled in opset-17 operators (GELU has no single operator before opset 20).</summary>
@@ -20,7 +21,7 @@ public static class OnnxActivation
                 string half = graph.Node("Mul", $"{output}.half_x", [input, Constant(graph, "half", 0.5f)]);
                 return graph.Node("Mul", output, [half, onePlus]);
             default:
-                throw new UserInputException($"activation '{activation}' cannot be exported to ONNX");
+                throw new InvalidSettingException("Activation", $"'{activation}' cannot be exported to ONNX");
         }
     }
 

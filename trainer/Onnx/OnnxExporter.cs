@@ -1,5 +1,4 @@
 using FlowMatching.Contract;
-using FlowMatching.Io;
 using FlowMatching.Training.Network;
 using FlowMatching.Training.Onnx.Proto;
 using Google.Protobuf;
@@ -15,7 +14,10 @@ public static class OnnxExporter
     public const int Opset = 17;
     public const int IrVersion = 8;
 
-    public static ModelProto ToModel(NetworkWeights weights, IEnumerable<KeyValuePair<string, string>> metadata, string producerVersion)
+    /// <summary>The model file's bytes: the one export call of training, checkpoint export and tests.</summary>
+    public static byte[] Export(NetworkWeights weights, ModelContract contract) => ToModel(weights, contract).ToByteArray();
+
+    public static ModelProto ToModel(NetworkWeights weights, ModelContract contract)
     {
         var graph = new OnnxGraphBuilder("velocity_field");
         graph.Input(ModelSignature.PointsInput, ModelSignature.BatchDimension, weights.Dimension);
@@ -50,18 +52,15 @@ public static class OnnxExporter
         var model = new ModelProto
         {
             IrVersion = IrVersion,
-            ProducerName = "FlowMatching.Trainer",
-            ProducerVersion = producerVersion,
+            ProducerName = contract.Producer,
+            ProducerVersion = contract.ProducerVersion,
             Domain = "flowmatching",
             ModelVersion = ModelContract.CurrentFormatVersion,
             DocString = "Velocity field b_t(x) of a stochastic interpolant: v = b(x, t).",
             Graph = graph.Graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
-        model.MetadataProps.AddRange(metadata.Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
+        model.MetadataProps.AddRange(contract.ToProperties().Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
         return model;
     }
-
-    public static void Write(ModelProto model, string path, bool overwrite) =>
-        AtomicFile.WriteAllBytes(path, model.ToByteArray(), overwrite);
 }

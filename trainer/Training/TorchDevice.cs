@@ -1,24 +1,30 @@
+using FlowMatching.Errors;
 using TorchSharp;
 
 namespace FlowMatching.Training.Training;
 
-/// <summary>Chooses where TorchSharp trains: CUDA when asked for or available, CPU otherwise, and says which.</summary>
+/// <summary>Where TorchSharp trains.</summary>
+public enum DeviceChoice
+{
+    /// <summary>CUDA when TorchSharp sees a device, else the CPU.</summary>
+    Auto,
+    Cpu,
+    Cuda,
+}
+
+/// <summary>Resolves a <see cref="DeviceChoice"/> to a TorchSharp device, with a line saying which and why.</summary>
 public static class TorchDevice
 {
-    public static torch.Device Select(string choice)
+    public static (torch.Device Device, string Description) Select(DeviceChoice choice)
     {
         bool cuda = torch.cuda.is_available();
-        switch (choice)
+        return choice switch
         {
-            case "cuda" when !cuda:
-                throw new UserInputException("--device cuda: TorchSharp finds no usable CUDA device (this build's libtorch backend is set by the LibTorchBackend MSBuild property)");
-            case "cuda":
-            case "auto" when cuda:
-                Console.Error.WriteLine("trainer: training on CUDA");
-                return torch.CUDA;
-            default:
-                Console.Error.WriteLine(choice == "cpu" ? "trainer: training on CPU" : "trainer: training on CPU (no CUDA device available to TorchSharp)");
-                return torch.CPU;
-        }
+            DeviceChoice.Cuda when !cuda => throw new ProviderUnavailableException("CUDA", "TorchSharp finds no usable CUDA device; this build's libtorch backend is set by the LibTorchBackend MSBuild property"),
+            DeviceChoice.Cuda => (torch.CUDA, "training on CUDA"),
+            DeviceChoice.Auto when cuda => (torch.CUDA, "training on CUDA"),
+            DeviceChoice.Cpu => (torch.CPU, "training on CPU"),
+            _ => (torch.CPU, "training on CPU (no CUDA device available to TorchSharp)"),
+        };
     }
 }

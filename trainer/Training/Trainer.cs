@@ -1,3 +1,4 @@
+using FlowMatching.Errors;
 using FlowMatching.Distributions;
 using FlowMatching.Interpolants;
 using FlowMatching.Training.Network;
@@ -9,7 +10,7 @@ namespace FlowMatching.Training.Training;
 
 /// <summary>The loss diverged: the run stops, naming the step.</summary>
 public sealed class TrainingDivergedException(int step, double loss)
-    : Exception($"the loss became {loss} at step {step}; lower --lr or check the data");
+    : FlowMatchingException($"the loss became {loss} at step {step}; lower the learning rate or check the data");
 
 /// <summary>The run was asked to stop (Ctrl-C); its state is in <see cref="Checkpoint"/>.</summary>
 public sealed class TrainingInterruptedException(int step, string checkpoint)

@@ -1,3 +1,4 @@
+using FlowMatching.Errors;
 using System.Text;
 using System.Text.Json;
 using FlowMatching.Io;
@@ -52,13 +53,13 @@ public static class TrainingCheckpoint
         }
         catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
         {
-            throw new UserInputException($"{path}: the checkpoint's weights do not fit this network ({e.Message})", e);
+            throw new DataFormatException(path, $"the checkpoint's weights do not fit this network ({e.Message})", inner: e);
         }
     }
 
     private static BinaryReader Open(string path) => File.Exists(path)
         ? new BinaryReader(File.OpenRead(path), Encoding.UTF8)
-        : throw new UserInputException($"{path}: no such checkpoint");
+        : throw new DataFormatException(path, "no such checkpoint");
 
     private static CheckpointHeader ReadHeader(BinaryReader reader, string path)
     {
@@ -70,7 +71,7 @@ public static class TrainingCheckpoint
         }
         catch (Exception e) when (e is IOException or InvalidDataException or JsonException)
         {
-            throw new UserInputException($"{path}: not a checkpoint of this trainer", e);
+            throw new DataFormatException(path, "not a checkpoint of this trainer", inner: e);
         }
     }
 }

@@ -31,7 +31,7 @@ public sealed record TrainingOptions
 
     public int ValidationEvery { get; init; } = 100;
 
-    public string Device { get; init; } = "auto";
+    public DeviceChoice Device { get; init; } = DeviceChoice.Auto;
 
     /// <summary>Decay of the exported exponential moving average of the weights; 0 exports the raw weights.</summary>
     public double EmaDecay { get; init; }

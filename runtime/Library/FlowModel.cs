@@ -1,0 +1,241 @@
+using FlowMatching.Contract;
+using FlowMatching.Distributions;
+using FlowMatching.Errors;
+using FlowMatching.Interpolants;
+using FlowMatching.Progress;
+using FlowMatching.Runtime.Models;
+using FlowMatching.Runtime.Options;
+using FlowMatching.Runtime.Sampling;
+using FlowMatching.Velocity;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace FlowMatching.Runtime;
+
+/// <summary>
+/// A velocity field b_t(x) ready to sample and score: an ONNX model (this project's, or any with inputs
+/// x [N, d] and t [N]) or the closed-form field of a Gaussian-mixture target (<c>exact:gmm8</c>).
+/// Samples and points are row-major float arrays, <see cref="Dimension"/> numbers a row, in the data's
+/// units. Every random draw is keyed by (seed, sample index): the same seed gives the same samples
+/// whatever the chunking or the split of the index range.
+/// </summary>
+public sealed class FlowModel : IDisposable
+{
+    public const string ExactPrefix = "exact:";
+
+    private readonly IVelocityField _model;
+    private readonly IVelocityField _field;
+
+    private FlowModel(string source, IVelocityField model, IInterpolant interpolant, ModelContract? contract, OnnxSignature? signature, string provider)
+    {
+        Source = source;
+        _model = model;
+        _field = new FiniteVelocityField(model);
+        Interpolant = interpolant;
+        Contract = contract;
+        Signature = signature;
+        Provider = provider;
+    }
+
+    /// <summary>The file (or exact:NAME) the model came from.</summary>
+    public string Source { get; }
+
+    public int Dimension => _field.Dimension;
+
+    /// <summary>The interpolant the SDE and the score use: from the metadata, else the load options, else linear.</summary>
+    public IInterpolant Interpolant { get; }
+
+    /// <summary>The model contract from the file's metadata; null for models without it and for exact fields.</summary>
+    public ModelContract? Contract { get; }
+
+    /// <summary>The graph's inputs and output; null for exact fields.</summary>
+    public OnnxSignature? Signature { get; }
+
+    /// <summary>Where the network runs: "CPU", "CUDA", or "closed form".</summary>
+    public string Provider { get; }
+
+    /// <summary>The velocity field in the model's own units (standardised, for models of CSV data).</summary>
+    public IVelocityField Field => _field;
+
+    /// <summary>The data standardisation recorded by the trainer, or null when the model works in the data's units.</summary>
+    public Standardization? Scaling => Contract is { DataMean.Count: > 0 } contract ? new Standardization(contract.DataMean, contract.DataStd) : null;
+
+    /// <summary>Opens an ONNX model file, or exact:NAME for the closed-form field of a Gaussian-mixture target.</summary>
+    public static FlowModel Load(string source, ModelLoadOptions? options = null)
+    {
+        options ??= new ModelLoadOptions();
+        if (options.Threads is < 0 or > 1024)
+        {
+            throw new InvalidSettingException(nameof(options.Threads), $"must be between 0 and 1024, not {options.Threads}");
+        }
+
+        return source.StartsWith(ExactPrefix, StringComparison.Ordinal) ? LoadExact(source, options) : LoadOnnx(source, options);
+    }
+
+    /// <summary>Draws samples <paramref name="offset"/> .. <paramref name="offset"/> + <paramref name="count"/> - 1.</summary>
+    public float[] Sample(long count, SamplingOptions options, long seed = 0, long offset = 0, IProgress<WorkProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Collect(SampleChunks(count, options, seed, offset, cancellationToken: cancellationToken), count, progress);
+
+    /// <summary>The same samples as <see cref="Sample"/>, a chunk at a time, so any count fits in memory.</summary>
+    public IEnumerable<SampleChunk> SampleChunks(long count, SamplingOptions options, long seed = 0, long offset = 0, PathObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        return CreateSampler(options, seed).Sample(offset, count, seed, observer, cancellationToken);
+    }
+
+    /// <summary>
+    /// Transports given starting points (row-major, in the model's units: N(0, I) is the base) to t = 1;
+    /// SDE noise is keyed by <paramref name="firstIndex"/> + row.
+    /// </summary>
+    public float[] Transport(float[] initial, SamplingOptions options, long seed = 0, long firstIndex = 0, IProgress<WorkProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Collect(TransportChunks(initial, options, seed, firstIndex, cancellationToken: cancellationToken), RowsOf(initial), progress);
+
+    /// <summary>The same as <see cref="Transport"/>, a chunk at a time.</summary>
+    public IEnumerable<SampleChunk> TransportChunks(float[] initial, SamplingOptions options, long seed = 0, long firstIndex = 0, PathObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        RowsOf(initial);
+        return CreateSampler(options, seed).Transport(initial, firstIndex, observer, cancellationToken);
+    }
+
+    /// <summary>
+    /// log rho_1(x) of each point (row-major, in the data's units) by the density along characteristics:
+    /// the ODE from t = 1 back to 0 with the divergence of b, plus the standardisation's log-determinant.
+    /// </summary>
+    public LogLikelihoodResult LogLikelihood(float[] points, LikelihoodOptions? options = null, long seed = 0, IProgress<WorkProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new LikelihoodOptions();
+        options.Validate(Dimension);
+        long n = RowsOf(points);
+        DivergenceEstimator estimator = options.EstimatorFor(Dimension);
+        Standardization? scaling = Scaling;
+        float[] modelPoints = scaling is null ? points : scaling.Apply(new Io.PointSet(points, Dimension)).Values;
+        double logDeterminant = scaling?.LogDeterminant ?? 0;
+        var likelihood = new LogLikelihood(_field, options.Solver.CreateSolver(), estimator == DivergenceEstimator.Hutchinson, options.Probes ?? 4, seed);
+        var logDensity = new double[n];
+        int evaluations = 0;
+        for (int start = 0; start < n; start += options.Chunk)
+        {
+            int count = (int)Math.Min(options.Chunk, n - start);
+            evaluations = Math.Max(evaluations, likelihood.Evaluate(modelPoints.AsSpan(start * Dimension, count * Dimension), start, logDensity.AsSpan(start, count), cancellationToken));
+            progress?.Report(new WorkProgress(start + count, n, $"{estimator.ToString().ToLowerInvariant()} divergence"));
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            logDensity[i] += logDeterminant;
+        }
+
+        return new LogLikelihoodResult(logDensity, evaluations, estimator);
+    }
+
+    public void Dispose() => (_model as IDisposable)?.Dispose();
+
+    private static FlowModel LoadExact(string source, ModelLoadOptions options)
+    {
+        string name = source[ExactPrefix.Length..];
+        IInterpolant interpolant = options.Interpolant ?? new LinearInterpolant();
+        IDistribution? target = TargetCatalog.Names.Contains(name) && !name.StartsWith(TargetCatalog.CsvPrefix, StringComparison.Ordinal) ? TargetCatalog.Parse(name) : null;
+        if (target is not GaussianMixture mixture)
+        {
+            throw new ModelContractException(source, "the exact field is known only for Gaussian-mixture targets (exact:gmm8)");
+        }
+
+        options.Logger.LogInformation("exact velocity field of {Target} ({Interpolant} interpolant, d = {Dimension}), no ONNX model", name, interpolant.Name, mixture.Dimension);
+        return new FlowModel(source, new GaussianMixtureVelocityField(mixture, interpolant), interpolant, null, null, "closed form");
+    }
+
+    private static FlowModel LoadOnnx(string path, ModelLoadOptions options)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new ModelContractException(path, "is a directory, not a model file");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new ModelContractException(path, "no such model file");
+        }
+
+        (SessionOptions sessionOptions, bool cuda) = ExecutionProvider.Create(options.Provider, options.Threads, options.Logger);
+        InferenceSession session;
+        try
+        {
+            using (sessionOptions)
+            {
+                session = new InferenceSession(path, sessionOptions);
+            }
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelContractException(path, $"not a loadable ONNX model ({ExecutionProvider.FirstLine(e.Message)})", inner: e);
+        }
+
+        try
+        {
+            var signature = OnnxSignature.Resolve(session, path);
+            ModelContract? contract = ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, path);
+            if (contract is not null && contract.Dimension != signature.Dimension)
+            {
+                throw new ModelContractException(path, $"says dimension {contract.Dimension} but the graph's points are {signature.Dimension} wide", MetadataKeys.Dimension);
+            }
+
+            IInterpolant interpolant = ResolveInterpolant(path, contract, options.Interpolant);
+            string provider = cuda ? "CUDA" : "CPU";
+            string origin = contract is null ? $"no flowmatching metadata, assuming the {interpolant.Name} interpolant" : $"target {contract.Target}, {interpolant.Name} interpolant";
+            options.Logger.LogInformation("{Path} on ONNX Runtime {Provider} ({Origin}, d = {Dimension})", path, provider, origin, signature.Dimension);
+            return new FlowModel(path, new OnnxVelocityField(session, signature, rebindEachEvaluation: cuda), interpolant, contract, signature, provider);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private static IInterpolant ResolveInterpolant(string path, ModelContract? contract, IInterpolant? requested)
+    {
+        if (contract is null)
+        {
+            return requested ?? new LinearInterpolant();
+        }
+
+        IInterpolant stored;
+        try
+        {
+            stored = InterpolantCatalog.Parse(contract.Interpolant);
+        }
+        catch (InvalidSettingException e)
+        {
+            throw new ModelContractException(path, $"names an unknown interpolant '{contract.Interpolant}' (known: {string.Join(", ", InterpolantCatalog.Names)})", MetadataKeys.Interpolant, e);
+        }
+
+        if (requested is not null && requested.Name != stored.Name)
+        {
+            throw new InvalidSettingException(nameof(ModelLoadOptions.Interpolant), $"{requested.Name} was asked for, but {path} was trained with the {stored.Name} interpolant");
+        }
+
+        return stored;
+    }
+
+    private Sampler CreateSampler(SamplingOptions options, long seed) =>
+        new(_field, Scaling, options.CreateTransport(Interpolant, seed), options.Chunk);
+
+    private long RowsOf(float[] points) => points.Length % Dimension == 0
+        ? points.Length / Dimension
+        : throw new ArgumentException($"{points.Length} numbers do not make rows of {Dimension}", nameof(points));
+
+    private float[] Collect(IEnumerable<SampleChunk> chunks, long count, IProgress<WorkProgress>? progress)
+    {
+        var all = new float[checked(count * Dimension)];
+        long done = 0;
+        foreach (SampleChunk chunk in chunks)
+        {
+            chunk.Points.CopyTo(all.AsSpan(checked((int)(done * Dimension))));
+            done += chunk.Count;
+            progress?.Report(new WorkProgress(done, count, ""));
+        }
+
+        return all;
+    }
+}

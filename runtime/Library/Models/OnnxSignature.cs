@@ -1,0 +1,56 @@
+using FlowMatching.Errors;
+using FlowMatching.Contract;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace FlowMatching.Runtime.Models;
+
+/// <summary>
+/// Where a velocity model's points and times go. This project's models name them x and t; a model from
+/// elsewhere (torch.onnx.export, say) is read by shape: the rank-2 input of width d is x, and the rank-1
+/// [N] or rank-2 [N, 1] input is t.
+/// </summary>
+public sealed record OnnxSignature(string PointsInput, string TimeInput, bool TimeIsColumn, string Output, int Dimension)
+{
+    public static OnnxSignature Resolve(InferenceSession session, string source)
+    {
+        var inputs = session.InputMetadata.Where(i => i.Value.ElementDataType == TensorElementType.Float).ToArray();
+        if (session.InputMetadata.Count != 2 || inputs.Length != 2)
+        {
+            throw new ModelContractException(source, $"a velocity model takes two float inputs (points [N, d] and times [N]), this one takes {Describe(session.InputMetadata)}");
+        }
+
+        bool IsTime(KeyValuePair<string, NodeMetadata> input) =>
+            input.Value.Dimensions.Length == 1 || (input.Value.Dimensions.Length == 2 && input.Value.Dimensions[1] == 1);
+
+        (KeyValuePair<string, NodeMetadata> points, KeyValuePair<string, NodeMetadata> time) =
+            inputs.Any(i => i.Key == ModelSignature.PointsInput) && inputs.Any(i => i.Key == ModelSignature.TimeInput)
+                ? (inputs.Single(i => i.Key == ModelSignature.PointsInput), inputs.Single(i => i.Key == ModelSignature.TimeInput))
+                : inputs.Count(IsTime) == 1
+                    ? (inputs.Single(i => !IsTime(i)), inputs.Single(IsTime))
+                    : (inputs[0], inputs[1]); // d = 1 makes both look like times: take forward(x, t)'s order.
+
+        if (points.Value.Dimensions.Length != 2 || points.Value.Dimensions[1] <= 0 || !IsTime(time))
+        {
+            throw new ModelContractException(source, $"expected points [N, d] with a fixed d and times [N] or [N, 1], found {Describe(session.InputMetadata)}");
+        }
+
+        int d = points.Value.Dimensions[1];
+        if (session.OutputMetadata.Count < 1)
+        {
+            throw new ModelContractException(source, "the model has no output");
+        }
+
+        var output = session.OutputMetadata.First();
+        int[] outDims = output.Value.Dimensions;
+        if (output.Value.ElementDataType != TensorElementType.Float || outDims.Length != 2 || (outDims[1] > 0 && outDims[1] != d))
+        {
+            throw new ModelContractException(source, $"the output '{output.Key}' must be float [N, {d}] like the points, found {Describe(session.OutputMetadata)}");
+        }
+
+        return new OnnxSignature(points.Key, time.Key, time.Value.Dimensions.Length == 2, output.Key, d);
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, NodeMetadata> values) =>
+        string.Join(", ", values.Select(v => $"{v.Key} {v.Value.ElementDataType} [{string.Join(", ", v.Value.Dimensions.Select(d => d < 0 ? "N" : d.ToString()))}]"));
+}

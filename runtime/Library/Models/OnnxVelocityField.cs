@@ -1,0 +1,119 @@
+using FlowMatching.Velocity;
+using Microsoft.ML.OnnxRuntime;
+
+namespace FlowMatching.Runtime.Models;
+
+/// <summary>
+/// A velocity field evaluated by ONNX Runtime through IOBinding over buffers allocated once per batch size.
+/// On the CPU provider the bound host buffers are used in place, so they are bound once and the integrator
+/// loop allocates nothing. A device provider (CUDA) copies a bound host input at bind time, so writes made
+/// after binding would never reach the device: there every evaluation binds its inputs afresh
+/// (<see cref="RebindEachEvaluation"/>).
+/// </summary>
+public sealed class OnnxVelocityField : IVelocityField, IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly OnnxSignature _signature;
+    private readonly RunOptions _runOptions = new();
+    private Buffers? _buffers;
+
+    public OnnxVelocityField(InferenceSession session, OnnxSignature signature, bool rebindEachEvaluation)
+    {
+        _session = session;
+        _signature = signature;
+        RebindEachEvaluation = rebindEachEvaluation;
+    }
+
+    public int Dimension => _signature.Dimension;
+
+    public OnnxSignature Signature => _signature;
+
+    /// <summary>True where ONNX Runtime copies inputs at bind time (every device provider).</summary>
+    public bool RebindEachEvaluation { get; }
+
+    public void Evaluate(double t, ReadOnlySpan<float> points, Span<float> velocity)
+    {
+        int n = points.Length / Dimension;
+        if (_buffers?.Count != n)
+        {
+            _buffers?.Dispose();
+            _buffers = new Buffers(_session, _signature, n);
+        }
+
+        points.CopyTo(_buffers.Points);
+        _buffers.Times.AsSpan().Fill((float)t);
+        if (RebindEachEvaluation)
+        {
+            _buffers.Bind();
+        }
+
+        _session.RunWithBinding(_runOptions, _buffers.Binding);
+        if (RebindEachEvaluation)
+        {
+            _buffers.Binding.SynchronizeBoundOutputs();
+        }
+
+        _buffers.Velocity.AsSpan().CopyTo(velocity);
+    }
+
+    public void Dispose()
+    {
+        _buffers?.Dispose();
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
+
+    private sealed class Buffers : IDisposable
+    {
+        private readonly OnnxSignature _signature;
+
+        public Buffers(InferenceSession session, OnnxSignature signature, int count)
+        {
+            _signature = signature;
+            int d = signature.Dimension;
+            Count = count;
+            Points = new float[count * d];
+            Times = new float[count];
+            Velocity = new float[count * d];
+            Values =
+            [
+                OrtValue.CreateTensorValueFromMemory(Points, [count, d]),
+                OrtValue.CreateTensorValueFromMemory(Times, signature.TimeIsColumn ? [count, 1] : [count]),
+                OrtValue.CreateTensorValueFromMemory(Velocity, [count, d]),
+            ];
+            Binding = session.CreateIoBinding();
+            Bind();
+        }
+
+        public int Count { get; }
+
+        public float[] Points { get; }
+
+        public float[] Times { get; }
+
+        public float[] Velocity { get; }
+
+        public OrtValue[] Values { get; }
+
+        public OrtIoBinding Binding { get; }
+
+        /// <summary>Binds the host buffers; on a device provider this is when the inputs are copied over.</summary>
+        public void Bind()
+        {
+            Binding.ClearBoundInputs();
+            Binding.ClearBoundOutputs();
+            Binding.BindInput(_signature.PointsInput, Values[0]);
+            Binding.BindInput(_signature.TimeInput, Values[1]);
+            Binding.BindOutput(_signature.Output, Values[2]);
+        }
+
+        public void Dispose()
+        {
+            Binding.Dispose();
+            foreach (OrtValue value in Values)
+            {
+                value.Dispose();
+            }
+        }
+    }
+}

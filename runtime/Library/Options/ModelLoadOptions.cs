@@ -1,0 +1,23 @@
+using FlowMatching.Interpolants;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FlowMatching.Runtime.Options;
+
+/// <summary>How a model is opened.</summary>
+public sealed record ModelLoadOptions
+{
+    public ExecutionProviderKind Provider { get; init; } = ExecutionProviderKind.Auto;
+
+    /// <summary>ONNX Runtime's CPU threads for one operator; 0 lets it choose. Results do not depend on it.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>
+    /// The interpolant of a model that carries no metadata (one from torch.onnx.export, say; linear when
+    /// null). For this project's models it must agree with the metadata.
+    /// </summary>
+    public IInterpolant? Interpolant { get; init; }
+
+    /// <summary>Where the library says which provider it chose and what it loaded; silent by default.</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
+}

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using FlowMatching.Cli;
+using FlowMatching.Interpolants;
+using FlowMatching.Runtime.Options;
+
+namespace FlowMatching.Runtime;
+
+/// <summary>The options every command that runs a velocity model shares, and how they open it.</summary>
+public sealed class ModelOptions
+{
+    public static string DefaultPath { get; } = Path.Combine("models", "gmm8.onnx");
+
+    private readonly Option<string> _model = CommandRunner.Option("--model", "ONNX velocity model, or exact:gmm8 for the closed-form field", DefaultPath);
+    private readonly Option<ExecutionProviderKind> _provider = CommandRunner.Choice("--provider", "ONNX Runtime execution provider; auto: CUDA when it loads", CliChoices.Providers, ExecutionProviderKind.Auto);
+    private readonly Option<string?> _interpolant = CommandRunner.Option<string?>("--interpolant", $"interpolant for models without metadata: {string.Join("|", InterpolantCatalog.Names)}");
+    private readonly Option<int> _threads = CommandRunner.Option("--threads", "ONNX Runtime CPU threads (0: all cores); does not change the output", 0);
+
+    public IEnumerable<Option> All => [_model, _provider, _interpolant, _threads];
+
+    public string Spec(ParseResult parse) => parse.GetValue(_model)!;
+
+    public FlowModel Open(ParseResult parse)
+    {
+        string spec = Spec(parse);
+        if (spec == DefaultPath && !File.Exists(spec))
+        {
+            spec = ShippedModel() ?? spec;
+        }
+
+        return FlowModel.Load(spec, new ModelLoadOptions
+        {
+            Provider = parse.GetValue(_provider),
+            Threads = parse.InRange(_threads, 0, 1024),
+            Interpolant = parse.GetValue(_interpolant) is { } name ? InterpolantCatalog.Parse(name) : null,
+            Logger = new StderrLogger("runtime"),
+        });
+    }
+
+    // The shipped model, found from the program's own folder upwards, so `sample` works from any directory of a clone.
+    private static string? ShippedModel()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, DefaultPath);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,16 @@
+using FlowMatching.Cli;
+
+namespace FlowMatching.Training;
+
+/// <summary>The trainer's flags for the library's setting names.</summary>
+public static class TrainerVocabulary
+{
+    public static CliVocabulary Vocabulary { get; } = new(new Dictionary<string, string>
+    {
+        ["TimeEmbedding"] = "--time-embedding",
+        ["Activation"] = "--activation",
+        ["Interpolant"] = "--interpolant",
+        ["Target"] = "--target",
+        ["Provider"] = "--device",
+    });
+}
