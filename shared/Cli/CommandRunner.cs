@@ -1,5 +1,5 @@
-using FlowMatching.Errors;
 using System.CommandLine;
+using FlowMatching.Errors;
 
 namespace FlowMatching.Cli;
 

@@ -1,5 +1,5 @@
-using FlowMatching.Progress;
 using System.Diagnostics;
+using FlowMatching.Progress;
 using Spectre.Console;
 
 namespace FlowMatching.Cli;

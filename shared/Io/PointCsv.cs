@@ -1,7 +1,7 @@
-using FlowMatching.Errors;
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
+using FlowMatching.Errors;
 
 namespace FlowMatching.Io;
 

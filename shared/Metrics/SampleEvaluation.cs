@@ -1,7 +1,7 @@
-using FlowMatching.Errors;
-using FlowMatching.Progress;
 using FlowMatching.Distributions;
+using FlowMatching.Errors;
 using FlowMatching.Io;
+using FlowMatching.Progress;
 using FlowMatching.Randomness;
 
 namespace FlowMatching.Metrics;

@@ -1,7 +1,7 @@
-using FlowMatching.Runtime.Options;
 using FlowMatching.Runtime;
 using FlowMatching.Runtime.Integrators;
 using FlowMatching.Runtime.Models;
+using FlowMatching.Runtime.Options;
 using FlowMatching.Training.Network;
 using FlowMatching.Training.Training;
 

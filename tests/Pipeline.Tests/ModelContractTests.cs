@@ -1,5 +1,5 @@
-using FlowMatching.Errors;
 using FlowMatching.Contract;
+using FlowMatching.Errors;
 using FlowMatching.Training.Network;
 using FlowMatching.Training.Onnx;
 using FlowMatching.Training.Onnx.Proto;

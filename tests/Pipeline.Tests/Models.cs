@@ -1,7 +1,7 @@
-using FlowMatching.Io;
 using FlowMatching.Contract;
-using FlowMatching.Randomness;
 using FlowMatching.Distributions;
+using FlowMatching.Io;
+using FlowMatching.Randomness;
 using FlowMatching.Training.Network;
 using FlowMatching.Training.Onnx;
 using FlowMatching.Training.Training;

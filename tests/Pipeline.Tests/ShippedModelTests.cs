@@ -1,12 +1,12 @@
-using FlowMatching.Runtime;
-using FlowMatching.Runtime.Options;
 using FlowMatching.Contract;
 using FlowMatching.Distributions;
 using FlowMatching.Interpolants;
 using FlowMatching.Io;
 using FlowMatching.Metrics;
 using FlowMatching.Randomness;
+using FlowMatching.Runtime;
 using FlowMatching.Runtime.Models;
+using FlowMatching.Runtime.Options;
 using FlowMatching.Velocity;
 
 namespace FlowMatching.Tests;

@@ -17,7 +17,14 @@ public sealed class TrainingOptionsTests
     {
         var options = new TrainingOptions
         {
-            Steps = 40, Batch = 256, Hidden = [48, 48], Interpolant = interpolant, TimeEmbedding = timeEmbedding, EmaDecay = ema, Seed = 6, ValidationBatch = 0,
+            Steps = 40,
+            Batch = 256,
+            Hidden = [48, 48],
+            Interpolant = interpolant,
+            TimeEmbedding = timeEmbedding,
+            EmaDecay = ema,
+            Seed = 6,
+            ValidationBatch = 0,
         };
         using var files = new TestFiles();
         using VelocityNetwork network = Models.Train(options);

@@ -1,5 +1,5 @@
-using FlowMatching.Errors;
 using System.Globalization;
+using FlowMatching.Errors;
 
 namespace FlowMatching.Training.Network;
 

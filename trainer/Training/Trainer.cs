@@ -1,5 +1,5 @@
-using FlowMatching.Errors;
 using FlowMatching.Distributions;
+using FlowMatching.Errors;
 using FlowMatching.Interpolants;
 using FlowMatching.Training.Network;
 using TorchSharp;

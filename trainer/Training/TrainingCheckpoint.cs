@@ -1,6 +1,6 @@
-using FlowMatching.Errors;
 using System.Text;
 using System.Text.Json;
+using FlowMatching.Errors;
 using FlowMatching.Io;
 using FlowMatching.Training.Network;
 using TorchSharp.Modules;

@@ -1,5 +1,5 @@
-using FlowMatching.Errors;
 using FlowMatching.Contract;
+using FlowMatching.Errors;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
