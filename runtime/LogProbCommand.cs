@@ -27,7 +27,7 @@ public static class LogProbCommand
         };
         Option<int> probes = CommandRunner.Option("--probes", "Hutchinson probes a step", 4);
         Option<long> seed = CommandRunner.Option("--seed", "seed of the Hutchinson probes", 0L);
-        Option<int> chunk = CommandRunner.Option("--chunk", "points integrated at once", LikelihoodOptions.DefaultChunk);
+        Option<int> chunk = CommandRunner.Option("--chunk", "points integrated at once; changes no output except dopri5's, whose steps are chosen per chunk", LikelihoodOptions.DefaultChunk);
         Option<bool> force = CommandRunner.Option("--force", "overwrite an existing output file", false);
         var command = new Command("logprob", "log rho_1(x) of each input point, integrating the ODE from t = 1 to 0 with the divergence of b")
         {

@@ -23,7 +23,7 @@ public static class SampleCommand
         Option<double> eps = CommandRunner.Option("--eps", "SDE diffusion scale eps (see --diffusion)", sde.Eps);
         Option<long> n = CommandRunner.Option("--n", "number of samples", 20000L);
         Option<long> offset = CommandRunner.Option("--offset", "index of the first sample (to split a job across runs)", 0L);
-        Option<int> chunk = CommandRunner.Option("--chunk", "points integrated at once (bounds memory)", SamplingOptions.DefaultChunk);
+        Option<int> chunk = CommandRunner.Option("--chunk", "points integrated at once (bounds memory); changes no output except dopri5's, whose steps are chosen per chunk", SamplingOptions.DefaultChunk);
         Option<long> seed = CommandRunner.Option("--seed", "random seed", 0L);
         Option<string?> init = CommandRunner.Option<string?>("--init", "start from these points (CSV, d columns) instead of N(0, I); overrides --n");
         Option<string> output = CommandRunner.Option("--out", "samples CSV", "samples.csv");

@@ -6,6 +6,9 @@ namespace FlowMatching.Runtime.Figures;
 /// <summary>Samples of rho_0 beside samples of rho_1.</summary>
 public static class DistributionsFigure
 {
+    /// <summary>The base N(0, I) panel spans [-4, 4] as the tutorial's does, whatever span the data panel has.</summary>
+    public const double BaseLimit = 4;
+
     public static Command Create()
     {
         Option<double> limit = FigureCommand.LimitOption();
@@ -13,13 +16,17 @@ public static class DistributionsFigure
         return FigureCommand.Create("distributions", "Samples of rho_0 beside samples of rho_1", parse =>
         {
             PointSet targetPoints = points.Target(parse);
-            PointSet basePoints = points.Base(parse, targetPoints);
-            var canvas = new FigureCanvas(2);
-            FigureCanvas.Cloud(canvas.Panel(0), basePoints, 0.3);
-            FigureCanvas.Square(canvas.Panel(0), "Samples under ρ₀", 4);
-            FigureCanvas.Cloud(canvas.Panel(1), targetPoints, 0.3);
-            FigureCanvas.Square(canvas.Panel(1), "Samples under ρ₁", parse.GetValue(limit));
-            return canvas;
+            return Draw(points.Base(parse, targetPoints), targetPoints, FigureCommand.Limit(parse, limit));
         }, [.. points.All, limit]);
+    }
+
+    public static FigureCanvas Draw(PointSet basePoints, PointSet targetPoints, double limit)
+    {
+        var canvas = new FigureCanvas(2);
+        FigureCanvas.Cloud(canvas.Panel(0), basePoints, 0.3);
+        FigureCanvas.Square(canvas.Panel(0), "Samples under ρ₀", BaseLimit);
+        FigureCanvas.Cloud(canvas.Panel(1), targetPoints, 0.3);
+        FigureCanvas.Square(canvas.Panel(1), "Samples under ρ₁", limit);
+        return canvas;
     }
 }

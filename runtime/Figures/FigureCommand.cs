@@ -30,4 +30,7 @@ public static class FigureCommand
     }
 
     public static Option<double> LimitOption() => CommandRunner.Option("--limit", "axes span [-limit, limit]", 8.0);
+
+    /// <summary>A positive span: a zero or negative one would draw an empty or inverted panel.</summary>
+    public static double Limit(ParseResult parse, Option<double> limit) => parse.InRange(limit, 1e-6, 1e6);
 }

@@ -31,7 +31,7 @@ public static class InterpolantFigure
                 }
 
                 FigureCanvas.Cloud(canvas.Panel(p), new PointSet(xt, x1.Dimension), 0.08);
-                FigureCanvas.Square(canvas.Panel(p), $"ρ(t = {t:F1})", parse.GetValue(limit));
+                FigureCanvas.Square(canvas.Panel(p), $"ρ(t = {t:F1})", FigureCommand.Limit(parse, limit));
             }
 
             return canvas;

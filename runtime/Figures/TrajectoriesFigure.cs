@@ -36,7 +36,7 @@ public static class TrajectoriesFigure
             var ends = table.Rows.Where(r => r[step] == lastStep).ToArray();
             var cloud = plot.Add.ScatterPoints(ends.Select(r => r[x]).ToArray(), ends.Select(r => r[y]).ToArray(), Colors.Orange.WithAlpha(0.5));
             cloud.MarkerSize = 3;
-            FigureCanvas.Square(plot, "Characteristics X_t, t from 0 to 1", parse.GetValue(limit));
+            FigureCanvas.Square(plot, "Characteristics X_t, t from 0 to 1", FigureCommand.Limit(parse, limit));
             return canvas;
         }, trajectory, background, limit);
     }

@@ -1,5 +1,4 @@
 using FlowMatching.Interpolants;
-using FlowMatching.Randomness;
 using FlowMatching.Runtime.Integrators;
 
 namespace FlowMatching.Tests;
@@ -11,26 +10,68 @@ public sealed class EulerMaruyamaTests
         new(new EulerMaruyamaStep(), new SdeCoefficients(new LinearInterpolant(), eps, constantDiffusion: false), steps, seed, tEnd);
 
     [TestMethod]
-    public void OneStepFollowsTheTutorialsDriftAndNoise()
+    public void EveryStepFollowsTheTutorialsDriftWithStandardNormalNoise()
     {
-        // At t = 0 for the linear interpolant alpha s = -x, so the step is
-        // x + (c + eps (-x)) dt + sqrt(2 eps alpha dt) xi.
-        const double eps = 2.0;
-        const long seed = 9;
-        float[] x = [0.5f, -1.5f, 2f, 1f];
-        float[] start = [.. x];
-        Solver(eps, steps: 1, seed).Solve(new ConstantField(1f, 3f), x, firstSampleIndex: 7);
-        double dt = 0.99;
-        for (int i = 0; i < 2; i++)
+        // With b = c constant and the linear interpolant, alpha s = (t c - x) / 1, so with eps_t = eps alpha_t
+        // each step is x' = x + (c + eps (t c - x)) dt + sqrt(2 eps (1 - t) dt) xi. The xi recovered from the
+        // path must be independent standard normal draws: mean 0, variance 1, no correlation between steps
+        // or coordinates. A wrong drift shows as a non-zero mean, wrong noise scaling as a variance off 1.
+        const double eps = 2.0, c0 = 1.0, c1 = 3.0;
+        const int n = 3000, steps = 6;
+        float[] x = new float[2 * n];
+        for (int i = 0; i < x.Length; i++)
         {
-            ulong key = CounterRandom.Key(seed, Streams.ForSample(Streams.SdeNoise, 7 + i));
-            for (int j = 0; j < 2; j++)
+            x[i] = (float)(0.5 * Math.Sin(i));
+        }
+
+        var paths = new List<float[]> { (float[])x.Clone() };
+        Solver(eps, steps, seed: 9).Solve(new ConstantField((float)c0, (float)c1), x, firstSampleIndex: 7, observer: (_, _, points) => paths.Add(points.ToArray()));
+        Assert.AreEqual(steps + 1, paths.Count);
+        double dt = SdeSolver.TutorialEnd / steps;
+        var xi = new double[steps, 2 * n];
+        for (int k = 0; k < steps; k++)
+        {
+            double t = k * dt;
+            for (int i = 0; i < 2 * n; i++)
             {
-                double c = j == 0 ? 1 : 3;
-                double expected = start[2 * i + j] + (c - eps * start[2 * i + j]) * dt + Math.Sqrt(2 * eps * dt) * CounterRandom.Gaussian(key, (ulong)j);
-                Assert.AreEqual(expected, x[2 * i + j], 1e-5);
+                double c = i % 2 == 0 ? c0 : c1;
+                double before = paths[k][i];
+                double drift = c + eps * (t * c - before);
+                xi[k, i] = (paths[k + 1][i] - before - drift * dt) / Math.Sqrt(2 * eps * (1 - t) * dt);
             }
         }
+
+        double standardError = 1 / Math.Sqrt(2.0 * n);
+        for (int k = 0; k < steps; k++)
+        {
+            double[] draws = Enumerable.Range(0, 2 * n).Select(i => xi[k, i]).ToArray();
+            double mean = draws.Average();
+            double variance = draws.Select(v => (v - mean) * (v - mean)).Average();
+            Assert.AreEqual(0, mean, 4 * standardError, $"step {k}: mean of the recovered noise");
+            Assert.AreEqual(1, variance, 4 * Math.Sqrt(2) * standardError, $"step {k}: variance of the recovered noise");
+            if (k > 0)
+            {
+                double lag = Enumerable.Range(0, 2 * n).Average(i => xi[k, i] * xi[k - 1, i]);
+                Assert.AreEqual(0, lag, 4 * standardError, $"steps {k - 1} and {k} share noise");
+            }
+        }
+
+        double across = Enumerable.Range(0, n).Average(i => xi[0, 2 * i] * xi[0, 2 * i + 1]);
+        Assert.AreEqual(0, across, 4 / Math.Sqrt(n), "the two coordinates share noise");
+    }
+
+    [TestMethod]
+    public void NoiseBelongsToTheSampleIndexNotToItsPlaceInTheBatch()
+    {
+        // Sample 12 integrated alone, or as the third row of a batch starting at sample 10, takes the same path.
+        float[] alone = [0.3f, -0.2f];
+        Solver(2.0, 5, seed: 3).Solve(new OscillatingLinearField(2), alone, firstSampleIndex: 12);
+        float[] batch = [1f, 1f, -1f, 0.5f, 0.3f, -0.2f, 2f, 2f];
+        Solver(2.0, 5, seed: 3).Solve(new OscillatingLinearField(2), batch, firstSampleIndex: 10);
+        CollectionAssert.AreEqual(alone, batch[4..6]);
+        float[] shifted = [0.3f, -0.2f];
+        Solver(2.0, 5, seed: 3).Solve(new OscillatingLinearField(2), shifted, firstSampleIndex: 13);
+        CollectionAssert.AreNotEqual(alone, shifted);
     }
 
     [TestMethod]
@@ -46,8 +87,9 @@ public sealed class EulerMaruyamaTests
         const int n = 200000;
         float[] many = Enumerable.Repeat(1f, n).ToArray();
         Solver(0.5, steps: 1, seed: 4, tEnd: 0.1).Solve(new ConstantField(0f), many, 0);
-        Assert.AreEqual(1 - 0.5 * 0.1, many.Average(), 0.002);
-        double variance = many.Select(v => (v - many.Average()) * (v - many.Average())).Average();
+        double mean = many.Average();
+        Assert.AreEqual(1 - 0.5 * 0.1, mean, 0.002);
+        double variance = many.Select(v => (v - mean) * (v - mean)).Average();
         Assert.AreEqual(2 * 0.5 * 1.0 * 0.1, variance, 0.003);
     }
 

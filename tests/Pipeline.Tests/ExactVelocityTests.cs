@@ -48,16 +48,48 @@ public sealed class ExactVelocityTests
 
         var b = new float[2 * n];
         field.Evaluate(t, xt, b);
-        double squared = 0, projected = 0, shifted = 0;
+        double squared = 0, projected = 0;
         for (int i = 0; i < b.Length; i++)
         {
             squared += b[i] * b[i];
             projected += b[i] * dxt[i];
-            shifted += (1.1 * b[i]) * (1.1 * b[i]) - 2 * (1.1 * b[i]) * dxt[i];
         }
 
         Assert.AreEqual(squared / n, projected / n, 0.01 * squared / n);
-        Assert.IsTrue(shifted / n > (squared - 2 * projected) / n, "a scaled field must have a larger loss");
+    }
+
+    [TestMethod]
+    [DataRow(0.0)]
+    [DataRow(0.3)]
+    [DataRow(0.7)]
+    [DataRow(0.95)]
+    public void LinearFieldMatchesTheGaussianPosteriorWrittenOut(double t)
+    {
+        // Derived here, not from the implementation: given component k (mean m_k, std s), x_t = (1 - t) x0 + t x1
+        // is N(t m_k, v I) with v = (1 - t)^2 + t^2 s^2, and E[x1 | x_t, k] = m_k + t s^2 (x_t - t m_k) / v.
+        // With posterior weights w_k over the equal-weight components, b = (E[x1 | x_t] - x_t) / (1 - t).
+        var field = new GaussianMixtureVelocityField(GaussianMixture.Ring8(), new LinearInterpolant());
+        const double s = 0.7;
+        double v = (1 - t) * (1 - t) + t * t * s * s;
+        double[][] means = Enumerable.Range(0, 8).Select(i => new[] { 5 * Math.Sin(i * Math.PI / 4), 5 * Math.Cos(i * Math.PI / 4) }).ToArray();
+        foreach (float[] x in new[] { new[] { 0.4f, -0.3f }, new[] { 3f, 2.5f }, new[] { -4f, 1f } })
+        {
+            double[] logWeights = means.Select(m => -(Math.Pow(x[0] - t * m[0], 2) + Math.Pow(x[1] - t * m[1], 2)) / (2 * v)).ToArray();
+            double top = logWeights.Max();
+            double[] weights = logWeights.Select(l => Math.Exp(l - top)).ToArray();
+            double total = weights.Sum();
+            var expected = new double[2];
+            for (int j = 0; j < 2; j++)
+            {
+                double meanX1 = Enumerable.Range(0, 8).Sum(k => weights[k] / total * (means[k][j] + t * s * s * (x[j] - t * means[k][j]) / v));
+                expected[j] = (meanX1 - x[j]) / (1 - t);
+            }
+
+            var velocity = new float[2];
+            field.Evaluate(t, x, velocity);
+            Assert.AreEqual(expected[0], velocity[0], 1e-4 * Math.Max(1, Math.Abs(expected[0])), $"t = {t}, x = ({x[0]}, {x[1]})");
+            Assert.AreEqual(expected[1], velocity[1], 1e-4 * Math.Max(1, Math.Abs(expected[1])), $"t = {t}, x = ({x[0]}, {x[1]})");
+        }
     }
 
     [TestMethod]

@@ -2,6 +2,9 @@ using System.Buffers.Binary;
 using FlowMatching.Distributions;
 using FlowMatching.Io;
 using FlowMatching.Randomness;
+using FlowMatching.Runtime.Figures;
+using ScottPlot;
+using ScottPlot.Plottables;
 
 namespace FlowMatching.Tests;
 
@@ -70,5 +73,40 @@ public sealed class FigureTests
         }
 
         Assert.IsFalse(files.Files.Any(f => f.EndsWith(".png") || f.EndsWith(".jpg") || f.EndsWith(".tmp")), string.Join(", ", files.Files));
+    }
+
+    [TestMethod]
+    public void LossCurvesUseTheStepColumnWhereverItIs()
+    {
+        using var files = new TestFiles();
+        // Columns in another order than the trainer writes them: the step column is not the first.
+        string path = files.Write("loss.csv", "loss,val_loss,step\n0.5,,10\n-1.5,-1.2,20\n-2,,30\n-2.5,-2.1,40\n");
+        Plot plot = LossFigure.Draw(NumericTable.Read(path, "step", "loss"), path).Panel(0);
+        var series = plot.GetPlottables().OfType<Scatter>().Select(s => s.Data.GetScatterPoints()).ToArray();
+        Assert.AreEqual(2, series.Length);
+        CollectionAssert.AreEqual(new double[] { 10, 20, 30, 40 }, series[0].Select(p => p.X).ToArray());
+        CollectionAssert.AreEqual(new double[] { 0.5, -1.5, -2, -2.5 }, series[0].Select(p => p.Y).ToArray());
+        CollectionAssert.AreEqual(new double[] { 20, 40 }, series[1].Select(p => p.X).ToArray());
+        CollectionAssert.AreEqual(new double[] { -1.2, -2.1 }, series[1].Select(p => p.Y).ToArray());
+    }
+
+    [TestMethod]
+    public void DistributionsPanelsSpanTheTutorialsBaseRangeAndTheAskedLimit()
+    {
+        var basePoints = new PointSet([0f, 0f, 1f, -1f, 2f, 0.5f], 2);
+        var targetPoints = new PointSet([5f, 0f, -5f, 1f], 2);
+        FigureCanvas canvas = DistributionsFigure.Draw(basePoints, targetPoints, limit: 6);
+        AxisLimits baseLimits = canvas.Panel(0).Axes.GetLimits();
+        AxisLimits targetLimits = canvas.Panel(1).Axes.GetLimits();
+        Assert.AreEqual((-4.0, 4.0, -4.0, 4.0), (baseLimits.Left, baseLimits.Right, baseLimits.Bottom, baseLimits.Top));
+        Assert.AreEqual((-6.0, 6.0, -6.0, 6.0), (targetLimits.Left, targetLimits.Right, targetLimits.Bottom, targetLimits.Top));
+        Assert.AreEqual(3, canvas.Panel(0).GetPlottables().OfType<Scatter>().Single().Data.GetScatterPoints().Count);
+        CollectionAssert.AreEqual(new double[] { 5, -5 }, canvas.Panel(1).GetPlottables().OfType<Scatter>().Single().Data.GetScatterPoints().Select(p => p.X).ToArray());
+
+        using var files = new TestFiles();
+        var (code, error) = CommandLine.Runtime("plot", "distributions", "--limit", "-1", "--out", files["d.png"]);
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, "--limit");
+        Assert.IsFalse(File.Exists(files["d.png"]));
     }
 }

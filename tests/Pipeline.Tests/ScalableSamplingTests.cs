@@ -1,5 +1,10 @@
+using System.Globalization;
+using FlowMatching.Distributions;
+using FlowMatching.Interpolants;
+using FlowMatching.Runtime.Integrators;
 using FlowMatching.Training.Network;
 using FlowMatching.Training.Training;
+using FlowMatching.Velocity;
 
 namespace FlowMatching.Tests;
 
@@ -39,6 +44,44 @@ public sealed class ScalableSamplingTests
         CollectionAssert.AreNotEqual(single, Run("other-seed.csv", "--n", "1000", "--seed", "10"));
     }
 
+    // What the library's dopri5 takes for the CLI's 100 default starting points on the exact field, checked
+    // against its own bookkeeping: one evaluation to start, six per attempted step.
+    private static int Dopri5Evaluations()
+    {
+        var field = new GaussianMixtureVelocityField(GaussianMixture.Ring8(), new LinearInterpolant());
+        var points = new float[200];
+        for (int i = 0; i < 100; i++)
+        {
+            new StandardNormal(2).SampleIndexed(0, i, points.AsSpan(2 * i, 2));
+        }
+
+        var solver = new DormandPrince5Solver(new Tolerances());
+        int evaluations = solver.Solve(field, points, 0, 1);
+        Assert.AreEqual(1 + 6 * (solver.AcceptedSteps + solver.RejectedSteps), evaluations);
+        return evaluations;
+    }
+
+    [TestMethod]
+    public void Dopri5DependsOnTheChunkingOnlyWithinItsTolerance()
+    {
+        // The README's statement: dopri5 measures its error over a chunk, so another --chunk may move samples,
+        // by about the tolerance; the same chunking gives the same bytes.
+        using var files = new TestFiles();
+        string[] Run(string name, int chunk)
+        {
+            var (code, error) = CommandLine.Runtime("sample", "--model", "exact:gmm8", "--method", "dopri5", "--n", "300", "--chunk", $"{chunk}", "--out", files[name]);
+            Assert.AreEqual(0, code, error);
+            return Body(files[name]);
+        }
+
+        string[] whole = Run("whole.csv", 300);
+        CollectionAssert.AreEqual(whole, Run("again.csv", 300));
+        string[] chunked = Run("chunked.csv", 37);
+        double worst = whole.Zip(chunked, (a, b) => a.Split(',').Zip(b.Split(','), (p, q) => Math.Abs(double.Parse(p, CultureInfo.InvariantCulture) - double.Parse(q, CultureInfo.InvariantCulture))).Max()).Max();
+        Assert.IsTrue(worst > 0, "dopri5 gave identical samples for another chunking: the README's exception would be wrong");
+        Assert.IsTrue(worst < 1e-3, $"chunking moved a sample by {worst}, more than the tolerance allows");
+    }
+
     [TestMethod]
     public void EveryMethodReportsItsEvaluations()
     {
@@ -50,7 +93,7 @@ public sealed class ScalableSamplingTests
             (["--method", "heun", "--steps", "10"], "NFE 20 "),
             (["--method", "rk4", "--steps", "10"], "NFE 40 "),
             (["--sampler", "sde", "--method", "heun", "--steps", "10", "--denoise"], "NFE 21 "),
-            (["--method", "dopri5"], "NFE "),
+            (["--method", "dopri5"], $"NFE {Dopri5Evaluations()} "),
         ];
         foreach (var (args, nfe) in runs)
         {

@@ -1,5 +1,7 @@
 using FlowMatching.Distributions;
 using FlowMatching.Interpolants;
+using FlowMatching.Io;
+using FlowMatching.Metrics;
 using FlowMatching.Runtime.Integrators;
 using FlowMatching.Velocity;
 
@@ -51,6 +53,12 @@ public sealed class SdeSamplingTests
         Assert.AreEqual(12.99, varX, 12.99 * 0.1);
         Assert.AreEqual(12.99, varY, 12.99 * 0.1);
         Assert.AreEqual(0, cov, 1.0);
+
+        // Matching moments is not enough (an isotropic Gaussian of that covariance would): the samples must
+        // sit on the eight modes, about 1/8 each (binomial standard error 0.5% at n = 4000).
+        ModeCoverage modes = ModeCoverage.Measure(GaussianMixture.Ring8(), new PointSet(x, 2));
+        Assert.IsTrue(modes.OffMode < 0.03, $"{method}: {modes.OffMode:P1} off the modes");
+        Assert.IsTrue(modes.Smallest > 0.10 && modes.Largest < 0.15, $"{method}: mode shares {string.Join(", ", modes.Fractions.Select(f => f.ToString("P1")))}");
     }
 
     [TestMethod]

@@ -36,6 +36,9 @@ public sealed class DormandPrince5Solver(Tolerances tolerances) : IOdeSolver
     /// <summary>Accepted steps of the last solve.</summary>
     public int AcceptedSteps { get; private set; }
 
+    /// <summary>Steps of the last solve whose error was too large and that were tried again smaller.</summary>
+    public int RejectedSteps { get; private set; }
+
     public int Solve(IVelocityField field, Span<float> points, double from, double to, StepObserver? observer = null, CancellationToken cancellationToken = default)
     {
         int length = points.Length;
@@ -59,6 +62,7 @@ public sealed class DormandPrince5Solver(Tolerances tolerances) : IOdeSolver
         field.Evaluate(t, points, k[0]);
         int evaluations = 1;
         AcceptedSteps = 0;
+        RejectedSteps = 0;
         for (int attempt = 0; direction * (to - t) > 1e-12; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -116,6 +120,10 @@ public sealed class DormandPrince5Solver(Tolerances tolerances) : IOdeSolver
                     Copy(y, points);
                     observer(AcceptedSteps, t, points);
                 }
+            }
+            else
+            {
+                RejectedSteps++;
             }
 
             double factor = norm == 0 ? 10 : 0.9 * Math.Pow(norm, -0.2);
