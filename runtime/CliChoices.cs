@@ -35,5 +35,6 @@ public static class CliChoices
         ["Interpolant"] = "--interpolant",
         ["Target"] = "--target",
         ["Method"] = "--method",
+        ["Samples"] = "--samples",
     });
 }

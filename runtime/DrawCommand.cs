@@ -17,7 +17,7 @@ public static class DrawCommand
         Option<string> output = new("--out") { Description = "points CSV", Required = true };
         Option<bool> force = CommandRunner.Option("--force", "overwrite an existing file", false);
         var command = new Command("draw", "Write exact samples of a target distribution to CSV") { target, n, seed, output, force };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancellation) =>
         {
             IDistribution distribution = TargetCatalog.Parse(parse.GetValue(target)!);
             var values = new float[parse.InRange(n, 1, 100_000_000) * distribution.Dimension];

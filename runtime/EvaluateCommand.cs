@@ -24,7 +24,7 @@ public static class EvaluateCommand
         {
             samples, target, seed, maxPoints, draws, report, force,
         };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancellation) =>
         {
             IDistribution distribution = TargetCatalog.Parse(parse.GetValue(target)!);
             string path = parse.GetValue(samples)!;
@@ -33,7 +33,7 @@ public static class EvaluateCommand
             int targetDraws = parse.InRange(draws, 1, 100);
             SampleEvaluation? evaluation = null;
             ProgressReporter.Run("evaluate", targetDraws, progress => evaluation = SampleEvaluation.Measure(
-                distribution, points, parse.GetValue(seed), limit, targetDraws, progress));
+                distribution, points, parse.GetValue(seed), limit, targetDraws, progress, cancellation));
             Console.Out.Write(Summary(path, evaluation!));
             if (parse.GetValue(report) is { } reportPath)
             {

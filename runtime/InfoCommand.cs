@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using FlowMatching.Cli;
 
 namespace FlowMatching.Runtime;
 
@@ -15,7 +16,7 @@ public static class InfoCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parse =>
+        command.SetAction((parse, cancellation) =>
         {
             using FlowModel velocity = modelOptions.Open(parse);
             Console.Out.Write(Describe(modelOptions.Spec(parse), velocity));

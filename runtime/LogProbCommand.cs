@@ -38,7 +38,7 @@ public static class LogProbCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parse =>
+        command.SetAction((parse, cancellation) =>
         {
             var options = new LikelihoodOptions
             {
@@ -55,7 +55,7 @@ public static class LogProbCommand
             using var writer = new CsvTableWriter(parse.GetValue(output)!, [.. PointCsv.Header(d), "logp"], parse.GetValue(force));
             LogLikelihoodResult? result = null;
             ProgressReporter.Run("logprob", points.Count, progress =>
-                result = model.LogLikelihood(points.Values, options, parse.GetValue(seed), progress));
+                result = model.LogLikelihood(points.Values, options, parse.GetValue(seed), progress, cancellation));
             for (int i = 0; i < points.Count; i++)
             {
                 writer.WriteRow([.. points.Point(i).ToArray().Select(PointCsv.Format), PointCsv.Format(result!.LogDensity[i])]);

@@ -26,7 +26,7 @@ public static class SampleCommand
         Option<int> chunk = CommandRunner.Option("--chunk", "points integrated at once (bounds memory); changes no output except dopri5's, whose steps are chosen per chunk", SamplingOptions.DefaultChunk);
         Option<long> seed = CommandRunner.Option("--seed", "random seed", 0L);
         Option<string?> init = CommandRunner.Option<string?>("--init", "start from these points (CSV, d columns) instead of N(0, I); overrides --n");
-        Option<string> output = CommandRunner.Option("--out", "samples CSV", "samples.csv");
+        Option<string> output = CommandRunner.Option("--out", "samples CSV (- for standard output)", "samples.csv");
         Option<string?> trajectory = CommandRunner.Option<string?>("--trajectory", "also write the paths of the first samples here (CSV step,t,id,x0,...)");
         Option<int> trajectoryCount = CommandRunner.Option("--trajectory-count", "how many paths --trajectory records", 300);
         Option<bool> force = CommandRunner.Option("--force", "overwrite existing output files", false);
@@ -40,7 +40,7 @@ public static class SampleCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parse =>
+        command.SetAction((parse, cancellation) =>
         {
             SamplingOptions options = parse.GetValue(sampler) == SamplerKind.Ode
                 ? OdeOptions(parse, method, steps, solverOptions, eps, diffusion, denoise)
@@ -56,15 +56,18 @@ public static class SampleCommand
             string? initPath = parse.GetValue(init);
             PointSet? initial = initPath is null ? null : PointCsv.Read(initPath, d);
             long count = initial?.Count ?? parse.InRange(n, 1, long.MaxValue / 4);
-            using var writer = new CsvTableWriter(parse.GetValue(output)!, PointCsv.Header(d), parse.GetValue(force));
+            string outputPath = parse.GetValue(output)!;
+            using CsvTableWriter writer = outputPath == "-"
+                ? CsvTableWriter.ToStream(Console.OpenStandardOutput(), "standard output", PointCsv.Header(d))
+                : new CsvTableWriter(outputPath, PointCsv.Header(d), parse.GetValue(force));
             using CsvTableWriter? paths = parse.GetValue(trajectory) is { } trajectoryPath
                 ? new CsvTableWriter(trajectoryPath, TrajectoryRecorder.Header(d), parse.GetValue(force))
                 : null;
             var recorder = paths is null ? null : new TrajectoryRecorder(paths, first, parse.InRange(trajectoryCount, 1, 1_000_000), d, model.Scaling);
             PathObserver? observer = recorder is null ? null : (chunkFirst, step, t, x) => recorder.Record(step, t, x, chunkFirst);
             IEnumerable<SampleChunk> chunks = initial is null
-                ? model.SampleChunks(count, options, seedValue, first, observer)
-                : model.TransportChunks(initial.Values, options, seedValue, first, observer);
+                ? model.SampleChunks(count, options, seedValue, first, observer, cancellation)
+                : model.TransportChunks(initial.Values, options, seedValue, first, observer, cancellation);
             int evaluations = 0;
             string name = Describe(options);
             ProgressReporter.Run("sample", count, progress =>

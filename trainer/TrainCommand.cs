@@ -43,7 +43,7 @@ public static class TrainCommand
             target, interpolant, steps, batch, lr, lrStep, lrGamma, hidden, activation, seed, output, lossCsv,
             validationBatch, validationEvery, device, ema, timeEmbedding, checkpoint, checkpointEvery, resume, force,
         };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancellation) =>
         {
             var options = new TrainingOptions
             {
@@ -72,8 +72,10 @@ public static class TrainCommand
             }
 
             string modelPath = parse.GetValue(output) ?? Path.Combine("models", "trained", $"{DefaultModelName(options.Target)}.onnx");
-            var checkpoints = new CheckpointPolicy(parse.GetValue(checkpoint) ?? modelPath + ".ckpt", parse.InRange(checkpointEvery, 0, int.MaxValue), resumeFrom);
-            return new TrainingJob(options, modelPath, parse.GetValue(lossCsv), parse.GetValue(force), checkpoints).Run();
+            int every = parse.InRange(checkpointEvery, 0, int.MaxValue);
+            var checkpoints = new CheckpointPolicy(parse.GetValue(checkpoint) ?? modelPath + ".ckpt", every, resumeFrom, SaveFinal: true);
+            bool asked = parse.IsGiven(checkpoint) || every > 0 || resumeFrom is not null;
+            return new TrainingJob(options, modelPath, parse.GetValue(lossCsv), parse.GetValue(force), checkpoints, asked).Run(cancellation);
         });
         return command;
     }

@@ -8,5 +8,6 @@ public static class TrainerCommands
     public static RootCommand CreateRoot() => new("Train flow-matching (stochastic-interpolant) velocity fields and export them to ONNX")
     {
         TrainCommand.Create(),
+        ExportCommand.Create(),
     };
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using FlowMatching.Cli;
+using FlowMatching.Errors;
 using FlowMatching.Io;
 using FlowMatching.Progress;
 using FlowMatching.Training.Network;
@@ -10,48 +10,68 @@ using FlowMatching.Training.Training;
 namespace FlowMatching.Training;
 
 /// <summary>
-/// One `trainer train` run as the command line sees it: outputs opened before any work (so a bad path
-/// fails in a second), Ctrl-C turned into a checkpoint, progress on stderr, then the export.
+/// One `trainer train` run as the command line sees it: every output path checked before any work (so a bad
+/// path fails in a second), signals turned into a checkpoint, progress on stderr, the loss log written as it
+/// goes, a final checkpoint before the export so a failed export loses nothing, then the export.
 /// </summary>
-public sealed class TrainingJob(TrainingOptions options, string modelPath, string? lossCsvPath, bool force, CheckpointPolicy checkpoints)
+public sealed class TrainingJob(TrainingOptions options, string modelPath, string? lossCsvPath, bool force, CheckpointPolicy checkpoints, bool checkpointAsked)
 {
-    /// <summary>The shell's code for a run ended by SIGINT.</summary>
-    public const int InterruptedExitCode = 130;
-
-    public int Run()
+    /// <summary>Trains, checkpointing and returning <see cref="CommandRunner.Interrupted"/> when a signal cancels the run.</summary>
+    public int Run(CancellationToken cancellation)
     {
         TrainingData data = TrainingData.Load(options.Target);
+        CheckpointHeader? resumed = checkpoints.ResumeFrom is { } resume ? CheckResume(resume, data) : null;
         if (!modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
         {
             throw new UserInputException($"--out {modelPath}: a model file must end in .onnx");
         }
 
         using AtomicFile model = AtomicFile.Create(modelPath, force);
-        using CsvTableWriter? lossLog = lossCsvPath is null ? null : new CsvTableWriter(lossCsvPath, ["step", "loss", "lr", "val_loss"], force);
+        string checkpointPath = checkpoints.Path!;
+        bool checkpointExisted = CheckCheckpointPath(checkpointPath);
+        using LossLog? lossLog = lossCsvPath is null ? null : LossLog.Open(lossCsvPath, force, resumed?.Step);
         var clock = Stopwatch.StartNew();
         TrainingStep? last;
         VelocityNetwork network;
+        string? saved;
         try
         {
-            (network, last) = Train(data, lossLog, clock);
+            (network, last, saved) = Train(data, lossLog, clock, cancellation);
         }
         catch (TrainingDivergedException e)
         {
-            string kept = checkpoints.Every > 0 && File.Exists(checkpoints.Path) ? $"; the last good checkpoint is {checkpoints.Path}" : "";
+            string kept = checkpoints.Every > 0 && File.Exists(checkpointPath) ? $"; the last good checkpoint is {checkpointPath}" : "";
             throw new UserInputException(e.Message + kept, e);
         }
         catch (TrainingInterruptedException e)
         {
-            Console.Error.WriteLine($"trainer: {e.Message}; continue with: trainer train --resume {e.Checkpoint} --out {modelPath}");
-            return InterruptedExitCode;
+            string loss = lossCsvPath is null ? "" : $" --loss-csv {lossCsvPath}";
+            Console.Error.WriteLine($"trainer: {e.Message}; continue with: trainer train --resume {e.Checkpoint} --out {modelPath}{loss}");
+            return CommandRunner.Interrupted;
         }
 
         using (network)
         {
             var contract = TrainingContract.Build(options, data.Target.Dimension, data.Target.Name, data.Scaling, last?.Loss ?? double.NaN);
-            model.Stream.Write(OnnxExporter.Export(network.ToWeights(), contract));
-            model.Commit();
-            lossLog?.Commit();
+            try
+            {
+                model.Write(OnnxExporter.Export(network.ToWeights(), contract));
+                model.Commit();
+            }
+            catch (OutputFileException e)
+            {
+                throw new UserInputException($"{e.Message}; the trained run is saved in {saved}: export it with: trainer export --checkpoint {saved} --out {modelPath}", e);
+            }
+        }
+
+        // The final checkpoint only guarded the export: keep it only where the user asked for checkpoints or had one there.
+        if (!checkpointAsked && !checkpointExisted && saved == checkpointPath)
+        {
+            File.Delete(checkpointPath);
+        }
+        else if (saved != checkpointPath)
+        {
+            Console.Error.WriteLine($"trainer: {checkpointPath} could not be written; the final checkpoint is in {saved}");
         }
 
         Console.Error.WriteLine($"trainer: {options.Steps} steps in {clock.Elapsed.TotalSeconds:F1}s, final loss {last?.Loss:F4}; wrote {modelPath}" +
@@ -59,37 +79,57 @@ public sealed class TrainingJob(TrainingOptions options, string modelPath, strin
         return 0;
     }
 
-    private (VelocityNetwork Network, TrainingStep? Last) Train(TrainingData data, CsvTableWriter? lossLog, Stopwatch clock)
+    private CheckpointHeader CheckResume(string resume, TrainingData data)
     {
-        using var interrupt = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCtrlC = (_, e) =>
+        CheckpointHeader header = TrainingCheckpoint.ReadHeader(resume);
+        if (header.DataFingerprint != data.Fingerprint)
         {
-            e.Cancel = true;
-            interrupt.Cancel();
-        };
-        Console.CancelKeyPress += onCtrlC;
-        try
-        {
-            (TorchSharp.torch.Device device, string where) = TorchDevice.Select(options.Device);
-            Console.Error.WriteLine($"trainer: {where}");
-            TrainingStep? last = null;
-            int? firstStep = null;
-            VelocityNetwork? network = null;
-            ProgressReporter.Run("train", options.Steps, progress =>
-                network = new Trainer(options, data.Target).Train(device, checkpoints, step =>
-                {
-                    last = step;
-                    firstStep ??= step.Step;
-                    lossLog?.WriteRow(step.Step.ToString(CultureInfo.InvariantCulture), PointCsv.Format(step.Loss), PointCsv.Format(step.LearningRate),
-                        step.ValidationLoss is { } v ? PointCsv.Format(v) : "");
-                    string validation = step.ValidationLoss is { } vl ? $" val {vl:F4}" : "";
-                    progress.Report(new WorkProgress(step.Step, options.Steps, $"loss {step.Loss:F4}{validation} {(step.Step - firstStep + 1) / clock.Elapsed.TotalSeconds:F1} steps/s"));
-                }, interrupt.Token));
-            return (network!, last);
+            throw new UserInputException($"{resume}: the training data {options.Target} changed since this checkpoint was written; resume on the same data or start a new run");
         }
-        finally
+
+        if (options.Steps <= header.Step)
         {
-            Console.CancelKeyPress -= onCtrlC;
+            throw new UserInputException($"--steps {options.Steps}: the checkpoint {resume} is already at step {header.Step}; give more steps to continue it");
         }
+
+        return header;
+    }
+
+    // Refuses to replace a checkpoint that is not this run's own (the one it resumes) unless --force, and
+    // finds an unwritable folder now rather than at Ctrl-C. Returns whether a file was there.
+    private bool CheckCheckpointPath(string path)
+    {
+        bool exists = File.Exists(path);
+        bool own = checkpoints.ResumeFrom is { } resume && Path.GetFullPath(resume) == Path.GetFullPath(path);
+        if (exists && !own && !force)
+        {
+            throw new UserInputException($"{path}: a checkpoint is already there; resume it with --resume {path}, or pass --force to replace it");
+        }
+
+        using (AtomicFile.Create(path, overwrite: true))
+        {
+        }
+
+        return exists;
+    }
+
+    private (VelocityNetwork Network, TrainingStep? Last, string? Saved) Train(TrainingData data, LossLog? lossLog, Stopwatch clock, CancellationToken cancellation)
+    {
+        (TorchSharp.torch.Device device, string where) = TorchDevice.Select(options.Device);
+        Console.Error.WriteLine($"trainer: {where}");
+        TrainingStep? last = null;
+        int? firstStep = null;
+        VelocityNetwork? network = null;
+        var trainer = new Trainer(options, data.Target, data.Fingerprint);
+        ProgressReporter.Run("train", options.Steps, progress =>
+            network = trainer.Train(device, checkpoints, step =>
+            {
+                last = step;
+                firstStep ??= step.Step;
+                lossLog?.Write(step);
+                string validation = step.ValidationLoss is { } vl ? $" val {vl:F4}" : "";
+                progress.Report(new WorkProgress(step.Step, options.Steps, $"loss {step.Loss:F4}{validation} {(step.Step - firstStep + 1) / clock.Elapsed.TotalSeconds:F1} steps/s"));
+            }, cancellation));
+        return (network!, last, trainer.FinalCheckpoint);
     }
 }

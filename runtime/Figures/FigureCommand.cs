@@ -18,7 +18,7 @@ public static class FigureCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parse =>
+        command.SetAction((parse, cancellation) =>
         {
             int pixelsWide = parse.InRange(width, 100, 10000);
             int pixelsHigh = parse.InRange(height, 100, 10000);

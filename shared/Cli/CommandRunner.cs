@@ -12,18 +12,30 @@ public static class CommandRunner
     public const int UsageError = 2;
     public const int InputError = 1;
 
+    /// <summary>What an action returns when it stopped because a signal asked it to (after saving what it could).</summary>
+    public const int Interrupted = -1;
+
     public static int Run(RootCommand root, string[] args, string program, CliVocabulary vocabulary)
     {
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            Console.Error.WriteLine($"{program}: {parse.Errors[0].Message} (see '{program} --help')");
+            Console.Error.WriteLine($"{program}: {Usage(parse)} (see '{program} --help')");
             return UsageError;
         }
 
+        using var signals = new SignalCancellation();
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // The library's cancellation, not System.CommandLine's own Ctrl-C handling, stops the work.
+            int code = parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, signals.Token)
+                .GetAwaiter().GetResult();
+            return code == Interrupted ? signals.ExitCode : code;
+        }
+        catch (OperationCanceledException) when (signals.Signal is { } signal)
+        {
+            Console.Error.WriteLine($"{program}: stopped by {signal}; no output was written");
+            return signals.ExitCode;
         }
         catch (UserInputException e)
         {
@@ -35,6 +47,37 @@ public static class CommandRunner
             Console.Error.WriteLine($"{program}: error: {vocabulary.Word(e)}");
             return InputError;
         }
+    }
+
+    /// <summary>Sets an action that gets the token SIGINT, SIGTERM and SIGHUP cancel.</summary>
+    public static void SetAction(this Command command, Func<ParseResult, CancellationToken, int> action) =>
+        command.SetAction((parse, token) => Task.FromResult(action(parse, token)));
+
+    // System.CommandLine's first error, worded to name the word it could not use and the type it wanted.
+    private static string Usage(ParseResult parse)
+    {
+        if (parse.UnmatchedTokens.Count > 0)
+        {
+            string path = string.Join(" ", parse.CommandResult.Command.Name == parse.RootCommandResult.Command.Name
+                ? [] : new[] { parse.CommandResult.Command.Name });
+            return $"'{parse.UnmatchedTokens[0]}' is not a command or option{(path.Length > 0 ? $" of {path}" : "")}";
+        }
+
+        string message = parse.Errors[0].Message;
+        System.Text.RegularExpressions.Match typed = System.Text.RegularExpressions.Regex.Match(message, "Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'");
+        if (typed.Success)
+        {
+            string wanted = typed.Groups[3].Value switch
+            {
+                "System.Int32" or "System.Int64" => "a whole number",
+                "System.Double" or "System.Single" => "a number",
+                "System.Boolean" => "true or false",
+                _ => "another kind of value",
+            };
+            return $"{typed.Groups[2].Value} {typed.Groups[1].Value}: expected {wanted}";
+        }
+
+        return message;
     }
 
     /// <summary>An option whose value must be one of <paramref name="choices"/>.</summary>

@@ -10,11 +10,14 @@ public sealed class AtomicFile : IDisposable
 {
     private bool _committed;
 
-    private AtomicFile(string path, string temporaryPath, FileStream stream)
+    private readonly bool _overwrite;
+
+    private AtomicFile(string path, string temporaryPath, FileStream stream, bool overwrite)
     {
         Path = path;
         TemporaryPath = temporaryPath;
         Stream = stream;
+        _overwrite = overwrite;
     }
 
     public string Path { get; }
@@ -23,7 +26,10 @@ public sealed class AtomicFile : IDisposable
 
     public FileStream Stream { get; }
 
-    /// <summary>Opens the temporary file; refuses to replace an existing file unless <paramref name="overwrite"/>.</summary>
+    /// <summary>
+    /// Opens the temporary file; refuses to replace an existing file unless <paramref name="overwrite"/>, and
+    /// never replaces anything but a regular file.
+    /// </summary>
     public static AtomicFile Create(string path, bool overwrite)
     {
         string full = System.IO.Path.GetFullPath(path);
@@ -37,13 +43,18 @@ public sealed class AtomicFile : IDisposable
             throw new OutputFileException(path, "already exists", exists: true);
         }
 
+        if (File.Exists(full) && !FileKind.IsRegularFile(full))
+        {
+            throw new OutputFileException(path, "is not a regular file (a device, FIFO or socket), so it is never replaced");
+        }
+
         string temporary = System.IO.Path.Combine(
             System.IO.Path.GetDirectoryName(full)!,
             $".{System.IO.Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-            return new AtomicFile(path, temporary, new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None));
+            return new AtomicFile(path, temporary, new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None), overwrite);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -55,29 +66,75 @@ public sealed class AtomicFile : IDisposable
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes, bool overwrite)
     {
         using AtomicFile file = Create(path, overwrite);
-        file.Stream.Write(bytes);
+        file.Write(bytes);
         file.Commit();
     }
 
+    /// <summary>Writes to the temporary file; a failure (a full disk) names the destination and its cause.</summary>
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            Stream.Write(bytes);
+        }
+        catch (IOException e)
+        {
+            throw Failed(e);
+        }
+    }
+
+    /// <summary>
+    /// Moves the finished file into place. Without overwrite the move refuses a file that appeared at the
+    /// destination while this one was written, so the never-overwrite promise holds to the end.
+    /// </summary>
     public void Commit()
     {
+        string full = System.IO.Path.GetFullPath(Path);
         try
         {
             Stream.Flush(flushToDisk: true);
             Stream.Dispose();
-            File.Move(TemporaryPath, System.IO.Path.GetFullPath(Path), overwrite: true);
         }
         catch (IOException e)
         {
-            throw new OutputFileException(Path, $"could not be written ({e.Message})", inner: e);
+            throw Failed(e);
+        }
+
+        if (_overwrite && File.Exists(full) && !FileKind.IsRegularFile(full))
+        {
+            throw new OutputFileException(Path, "became a device, FIFO or socket while this run wrote it, so it is not replaced");
+        }
+
+        try
+        {
+            File.Move(TemporaryPath, full, overwrite: _overwrite);
+        }
+        catch (IOException e) when (!_overwrite && File.Exists(full))
+        {
+            throw new OutputFileException(Path, "was created by something else while this run was writing it; it is kept as it is", exists: true, inner: e);
+        }
+        catch (IOException e)
+        {
+            throw Failed(e);
         }
 
         _committed = true;
     }
 
+    public OutputFileException Failed(IOException e) => new(Path, $"could not be written ({e.Message})", inner: e);
+
+    /// <summary>Removes the temporary file of an uncommitted run, even when the disk is too full to flush it.</summary>
     public void Dispose()
     {
-        Stream.Dispose();
+        try
+        {
+            Stream.Dispose();
+        }
+        catch (IOException) when (!_committed)
+        {
+            // Unflushed bytes of a file that is deleted next.
+        }
+
         if (!_committed)
         {
             File.Delete(TemporaryPath);

@@ -39,8 +39,13 @@ public sealed record SampleEvaluation(
     /// <paramref name="targetDraws"/> independent target sets of as many points each.
     /// </summary>
     public static SampleEvaluation Measure(
-        IDistribution target, PointSet samples, long seed, int maxPoints, int targetDraws = DefaultTargetDraws, IProgress<WorkProgress>? progress = null)
+        IDistribution target, PointSet samples, long seed, int maxPoints, int targetDraws = DefaultTargetDraws, IProgress<WorkProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (samples.Count < 2)
+        {
+            throw new InvalidSettingException("Samples", $"the discrepancies need at least 2 samples, found {samples.Count}");
+        }
+
         if (samples.Dimension != target.Dimension)
         {
             throw new InvalidSettingException("Target", $"the samples have {samples.Dimension} columns but {target.Name} lives in {target.Dimension} dimensions");
@@ -55,6 +60,7 @@ public sealed record SampleEvaluation(
         var draws = new Discrepancy[targetDraws];
         for (int copy = 0; copy < targetDraws; copy++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             draws[copy] = discrepancy.Against(copy == 0 ? first : Draw(target, n, seed, (ulong)copy));
             progress?.Report(new WorkProgress(copy + 1, targetDraws, "target sets"));
         }

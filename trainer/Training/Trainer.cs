@@ -21,14 +21,17 @@ public sealed class TrainingInterruptedException(int step, string checkpoint)
     public string Checkpoint { get; } = checkpoint;
 }
 
-/// <summary>Where checkpoints go (every <see cref="Every"/> steps when above 0, and on interruption) and which one to resume from.</summary>
-public sealed record CheckpointPolicy(string? Path, int Every = 0, string? ResumeFrom = null);
+/// <summary>
+/// Where checkpoints go (every <see cref="Every"/> steps when above 0, on interruption, and after the last step
+/// when <see cref="SaveFinal"/>, so that a failed export loses nothing) and which one to resume from.
+/// </summary>
+public sealed record CheckpointPolicy(string? Path, int Every = 0, string? ResumeFrom = null, bool SaveFinal = false);
 
 /// <summary>
 /// Fits a <see cref="VelocityNetwork"/> by minimising <see cref="InterpolantLoss"/> with Adam and a step
 /// learning-rate schedule, as the tutorial does, optionally averaging the weights.
 /// </summary>
-public sealed class Trainer(TrainingOptions options, IDistribution target)
+public sealed class Trainer(TrainingOptions options, IDistribution target, string? dataFingerprint = null)
 {
     // The held-out batch draws from its own streams, disjoint from the training batches'.
     private const ulong ValidationStreams = 100;
@@ -62,7 +65,7 @@ public sealed class Trainer(TrainingOptions options, IDistribution target)
         {
             if (cancel.IsCancellationRequested && checkpoints?.Path is { } interruptedPath)
             {
-                TrainingCheckpoint.Save(interruptedPath, new CheckpointHeader(options, step - 1, sampler.State, lastLoss), network, optimizer, ema);
+                TrainingCheckpoint.Save(interruptedPath, new CheckpointHeader(options, step - 1, sampler.State, lastLoss, dataFingerprint), network, optimizer, ema);
                 throw new TrainingInterruptedException(step - 1, interruptedPath);
             }
 
@@ -88,13 +91,18 @@ public sealed class Trainer(TrainingOptions options, IDistribution target)
             lastLoss = value;
             if (checkpoints is { Path: { } path, Every: > 0 } && step % checkpoints.Every == 0)
             {
-                TrainingCheckpoint.Save(path, new CheckpointHeader(options, step, sampler.State, value), network, optimizer, ema);
+                TrainingCheckpoint.Save(path, new CheckpointHeader(options, step, sampler.State, value, dataFingerprint), network, optimizer, ema);
             }
 
             double? validationLoss = validation is not null && (step % options.ValidationEvery == 0 || step == options.Steps)
                 ? ValidationLoss(ema?.Average ?? network, validation, device)
                 : null;
             onStep?.Invoke(new TrainingStep(step, value, learningRate, validationLoss));
+        }
+
+        if (checkpoints is { Path: { } finalPath, SaveFinal: true } && first <= options.Steps)
+        {
+            FinalCheckpoint = SaveFinal(finalPath, new CheckpointHeader(options, options.Steps, sampler.State, lastLoss, dataFingerprint), network, optimizer, ema);
         }
 
         if (ema is null)
@@ -104,6 +112,33 @@ public sealed class Trainer(TrainingOptions options, IDistribution target)
 
         network.Dispose();
         return ema.Average;
+    }
+
+    /// <summary>Where the last train saved its finished state (the checkpoint path, or a temporary folder when that one failed).</summary>
+    public string? FinalCheckpoint { get; private set; }
+
+    // A finished run is too costly to lose to a full disk: where its checkpoint cannot be written, try the
+    // temporary folder (often another file system) before giving up.
+    private static string SaveFinal(string path, CheckpointHeader header, VelocityNetwork network, Adam optimizer, ExponentialMovingAverage? ema)
+    {
+        try
+        {
+            TrainingCheckpoint.Save(path, header, network, optimizer, ema);
+            return path;
+        }
+        catch (OutputFileException first)
+        {
+            string fallback = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{System.IO.Path.GetFileName(path)}.{Environment.ProcessId}");
+            try
+            {
+                TrainingCheckpoint.Save(fallback, header, network, optimizer, ema);
+                return fallback;
+            }
+            catch (OutputFileException)
+            {
+                throw first;
+            }
+        }
     }
 
     private static Tensor BatchLoss(VelocityNetwork network, InterpolantBatch batch, Device device)

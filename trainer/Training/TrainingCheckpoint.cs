@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using FlowMatching.Errors;
@@ -7,30 +8,50 @@ using TorchSharp.Modules;
 
 namespace FlowMatching.Training.Training;
 
-/// <summary>Where a run stands: its options, the last completed step and the batch sampler's stream positions.</summary>
-public sealed record CheckpointHeader(TrainingOptions Options, int Step, ulong[] SamplerState, double LastLoss);
+/// <summary>
+/// Where a run stands: its options, the last completed step, the batch sampler's stream positions, and the
+/// fingerprint of the training data (null for the built-in targets) so a resume can refuse changed data.
+/// </summary>
+public sealed record CheckpointHeader(TrainingOptions Options, int Step, ulong[] SamplerState, double LastLoss, string? DataFingerprint = null)
+{
+    /// <summary>SHA-256 of the weights and optimizer state that follow the header: a flipped bit or a cut file is refused.</summary>
+    public string PayloadSha256 { get; init; } = "";
+}
 
 /// <summary>
 /// Everything needed to continue a run bit for bit: a JSON header, then the network, the Adam state and the
 /// weight average, in one file written atomically (a crash while saving keeps the previous checkpoint).
+/// The header carries a checksum of the rest, checked before anything is loaded.
 /// The learning rate needs no state (<see cref="StepLearningRate"/>), nor does the validation batch (drawn from the seed).
 /// </summary>
 public static class TrainingCheckpoint
 {
-    private const string Magic = "flowmatching-checkpoint-1";
+    private const string Magic = "flowmatching-checkpoint-2";
+    private const string OlderMagic = "flowmatching-checkpoint-1";
 
     public static void Save(string path, CheckpointHeader header, VelocityNetwork network, Adam optimizer, ExponentialMovingAverage? ema)
     {
-        using AtomicFile file = AtomicFile.Create(path, overwrite: true);
-        using (var writer = new BinaryWriter(file.Stream, Encoding.UTF8, leaveOpen: true))
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write(Magic);
-            writer.Write(JsonSerializer.Serialize(header));
             network.save(writer);
             optimizer.save_state_dict(writer);
             ema?.Average.save(writer);
         }
 
+        using AtomicFile file = AtomicFile.Create(path, overwrite: true);
+        using (var head = new MemoryStream())
+        {
+            using (var writer = new BinaryWriter(head, Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(Magic);
+                writer.Write(JsonSerializer.Serialize(header with { PayloadSha256 = Convert.ToHexString(SHA256.HashData(payload.GetBuffer().AsSpan(0, (int)payload.Length))) }));
+            }
+
+            file.Write(head.GetBuffer().AsSpan(0, (int)head.Length));
+        }
+
+        file.Write(payload.GetBuffer().AsSpan(0, (int)payload.Length));
         file.Commit();
     }
 
@@ -40,11 +61,18 @@ public static class TrainingCheckpoint
         return ReadHeader(reader, path);
     }
 
-    /// <summary>Loads the saved weights and optimizer state into freshly built modules of the same shape.</summary>
+    /// <summary>Loads the saved weights and optimizer state into freshly built modules of the same shape, after checking the checksum.</summary>
     public static void Restore(string path, VelocityNetwork network, Adam optimizer, ExponentialMovingAverage? ema)
     {
-        using BinaryReader reader = Open(path);
-        ReadHeader(reader, path);
+        using BinaryReader file = Open(path);
+        CheckpointHeader header = ReadHeader(file, path);
+        byte[] payload = file.ReadBytes((int)Math.Min(int.MaxValue, file.BaseStream.Length - file.BaseStream.Position));
+        if (Convert.ToHexString(SHA256.HashData(payload)) != header.PayloadSha256)
+        {
+            throw new DataFormatException(path, "the checkpoint is corrupt or cut short (its checksum does not match); resume from an earlier copy");
+        }
+
+        using var reader = new BinaryReader(new MemoryStream(payload), Encoding.UTF8);
         try
         {
             network.load(reader);
@@ -53,25 +81,55 @@ public static class TrainingCheckpoint
         }
         catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
         {
-            throw new DataFormatException(path, $"the checkpoint's weights do not fit this network ({e.Message})", inner: e);
+            throw new DataFormatException(path, $"the checkpoint's weights do not fit the network its header describes ({e.Message})", inner: e);
         }
     }
 
-    private static BinaryReader Open(string path) => File.Exists(path)
-        ? new BinaryReader(File.OpenRead(path), Encoding.UTF8)
-        : throw new DataFormatException(path, "no such checkpoint");
+    /// <summary>The network a checkpoint would export: the weight average when the run keeps one, else the raw weights.</summary>
+    public static (VelocityNetwork Network, CheckpointHeader Header) LoadForExport(string path, int dimension)
+    {
+        CheckpointHeader header = ReadHeader(path);
+        TrainingOptions options = header.Options;
+        var network = new VelocityNetwork(dimension, options.Hidden, options.Activation, TimeEmbedding.Parse(options.TimeEmbedding));
+        ExponentialMovingAverage? ema = options.EmaDecay > 0 ? new ExponentialMovingAverage(network, options.EmaDecay, TorchSharp.torch.CPU) : null;
+        using (Adam optimizer = TorchSharp.torch.optim.Adam(network.parameters(), options.LearningRate))
+        {
+            Restore(path, network, optimizer, ema);
+        }
+
+        if (ema is null)
+        {
+            return (network, header);
+        }
+
+        network.Dispose();
+        return (ema.Average, header);
+    }
+
+    private static BinaryReader Open(string path)
+    {
+        InputFile.RequireReadable(path);
+        return new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+    }
 
     private static CheckpointHeader ReadHeader(BinaryReader reader, string path)
     {
+        string magic;
         try
         {
-            return reader.ReadString() == Magic
-                ? JsonSerializer.Deserialize<CheckpointHeader>(reader.ReadString()) ?? throw new InvalidDataException()
-                : throw new InvalidDataException();
+            magic = reader.ReadString();
+            if (magic == Magic)
+            {
+                return JsonSerializer.Deserialize<CheckpointHeader>(reader.ReadString()) ?? throw new InvalidDataException();
+            }
         }
         catch (Exception e) when (e is IOException or InvalidDataException or JsonException)
         {
-            throw new DataFormatException(path, "not a checkpoint of this trainer", inner: e);
+            throw new DataFormatException(path, "not a checkpoint of this trainer, or cut short", inner: e);
         }
+
+        throw new DataFormatException(path, magic == OlderMagic
+            ? "a checkpoint of an older trainer, without checksums; it cannot be resumed by this one"
+            : "not a checkpoint of this trainer");
     }
 }

@@ -4,19 +4,22 @@ namespace FlowMatching.Training.Training;
 
 /// <summary>
 /// What a run trains on: the target, standardised column by column when it is the user's CSV data
-/// (the mean and std go into the model contract so the runtime can map back).
+/// (the mean and std go into the model contract so the runtime can map back). The fingerprint, a SHA-256
+/// of the user's points, lets a resumed run refuse data that changed since its checkpoint.
 /// </summary>
-public sealed record TrainingData(IDistribution Target, Standardization? Scaling)
+public sealed record TrainingData(IDistribution Target, Standardization? Scaling, string? Fingerprint)
 {
     public static TrainingData Load(string target)
     {
         IDistribution distribution = TargetCatalog.Parse(target);
         if (distribution is not EmpiricalDistribution data)
         {
-            return new TrainingData(distribution, null);
+            return new TrainingData(distribution, null, null);
         }
 
         Standardization scaling = Standardization.Fit(data.Points, target[TargetCatalog.CsvPrefix.Length..]);
-        return new TrainingData(new EmpiricalDistribution(data.Name, scaling.Apply(data.Points)), scaling);
+        byte[] raw = System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.Points.Values.AsSpan()).ToArray();
+        string fingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(raw));
+        return new TrainingData(new EmpiricalDistribution(data.Name, scaling.Apply(data.Points)), scaling, fingerprint);
     }
 }

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using FlowMatching.Cli;
+using FlowMatching.Io;
+using FlowMatching.Training.Network;
+using FlowMatching.Training.Onnx;
+using FlowMatching.Training.Training;
+
+namespace FlowMatching.Training;
+
+/// <summary>`trainer export`: turn a checkpoint (interrupted, or the final one of a run whose export failed) into the ONNX model.</summary>
+public static class ExportCommand
+{
+    public static Command Create()
+    {
+        Option<string> checkpoint = new("--checkpoint") { Description = "a checkpoint written by trainer train", Required = true };
+        Option<string> output = new("--out") { Description = "the ONNX model to write", Required = true };
+        Option<bool> force = CommandRunner.Option("--force", "overwrite an existing model", false);
+        var command = new Command("export", "Export the network saved in a checkpoint as an ONNX model (the same bytes the run's own export writes)")
+        {
+            checkpoint, output, force,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            string path = parse.GetValue(checkpoint)!;
+            string modelPath = parse.GetValue(output)!;
+            if (!modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new UserInputException($"--out {modelPath}: a model file must end in .onnx");
+            }
+
+            CheckpointHeader header = TrainingCheckpoint.ReadHeader(path);
+            TrainingData data = TrainingData.Load(header.Options.Target);
+            if (header.DataFingerprint != data.Fingerprint)
+            {
+                throw new UserInputException($"{path}: the training data {header.Options.Target} changed since this checkpoint was written, so its standardisation cannot be recovered");
+            }
+
+            using AtomicFile model = AtomicFile.Create(modelPath, parse.GetValue(force));
+            (VelocityNetwork network, _) = TrainingCheckpoint.LoadForExport(path, data.Target.Dimension);
+            using (network)
+            {
+                var contract = TrainingContract.Build(header.Options with { Steps = header.Step }, data.Target.Dimension, data.Target.Name, data.Scaling, header.LastLoss);
+                model.Write(OnnxExporter.Export(network.ToWeights(), contract));
+                model.Commit();
+            }
+
+            Console.Error.WriteLine($"trainer: exported {path} (step {header.Step} of {header.Options.Steps}) to {modelPath}");
+            return 0;
+        });
+        return command;
+    }
+}
