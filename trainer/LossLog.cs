@@ -45,7 +45,8 @@ public sealed class LossLog : IDisposable
             }
             else
             {
-                kept = [Header, .. File.ReadAllLines(path).Skip(1).TakeWhile(line => StepOf(line, path) <= step)];
+                // A run killed outright may end in a cut line; that and every row after the checkpoint go.
+                kept = [Header, .. File.ReadAllLines(path).Skip(1).TakeWhile(line => StepOf(line, path) is { } at && at <= step)];
             }
         }
 
@@ -75,8 +76,16 @@ public sealed class LossLog : IDisposable
 
     public void Dispose() => _writer.Dispose();
 
-    private static int StepOf(string line, string path) =>
-        int.TryParse(line.Split(',')[0], NumberStyles.None, CultureInfo.InvariantCulture, out int step)
+    private static int? StepOf(string line, string path)
+    {
+        string[] fields = line.Split(',');
+        if (fields.Length != 4)
+        {
+            return null;
+        }
+
+        return int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out int step)
             ? step
             : throw new DataFormatException(path, $"'{InputFile.Excerpt(line)}' is not a row of this trainer's loss log");
+    }
 }

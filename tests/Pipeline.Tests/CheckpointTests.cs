@@ -56,13 +56,15 @@ public sealed class CheckpointTests
     {
         using var files = new TestFiles();
         var (code, error) = CommandLine.Trainer("train", "--lr", "1e6", "--lr-gamma", "1", "--steps", "300", "--batch", "64", "--hidden", "64,64", "--out", files["m.onnx"],
-            "--checkpoint", files["c.ckpt"], "--checkpoint-every", "1", "--validation-batch", "0");
+            "--checkpoint", files["c.ckpt"], "--checkpoint-every", "1", "--validation-batch", "0", "--loss-csv", files["loss.csv"]);
         Assert.AreEqual(1, code, error);
         StringAssert.Matches(error, new System.Text.RegularExpressions.Regex("loss became (NaN|∞|-∞|Infinity|-Infinity) at step [0-9]+"));
         StringAssert.Contains(error, "c.ckpt");
         Assert.IsFalse(File.Exists(files["m.onnx"]));
         int step = int.Parse(System.Text.RegularExpressions.Regex.Match(error, "at step ([0-9]+)").Groups[1].Value);
         Assert.AreEqual(step - 1, TrainingCheckpoint.ReadHeader(files["c.ckpt"]).Step);
+        // The history up to the failure stays: the last good step is the last row.
+        Assert.AreEqual($"{step - 1}", File.ReadAllLines(files["loss.csv"])[^1].Split(',')[0]);
     }
 
     [TestMethod]

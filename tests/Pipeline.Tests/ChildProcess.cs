@@ -49,10 +49,16 @@ public sealed class ChildProcess : IDisposable
     /// <summary>Waits for the first progress line, then sends the signal.</summary>
     public void SignalOnceWorking(int signal)
     {
+        SignalWhen(Started, signal);
+    }
+
+    /// <summary>Waits until <paramref name="ready"/> holds (a minute at most), then sends the signal.</summary>
+    public void SignalWhen(Func<bool> ready, int signal)
+    {
         var clock = Stopwatch.StartNew();
-        while (!Started() && clock.Elapsed < TimeSpan.FromSeconds(60) && !_process.HasExited)
+        while (!ready() && clock.Elapsed < TimeSpan.FromSeconds(60) && !_process.HasExited)
         {
-            Thread.Sleep(50);
+            Thread.Sleep(20);
         }
 
         Thread.Sleep(300);
