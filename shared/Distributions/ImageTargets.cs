@@ -1,0 +1,45 @@
+using FlowMatching.Errors;
+using FlowMatching.Io;
+
+namespace FlowMatching.Distributions;
+
+/// <summary>The image targets: Fashion-MNIST from Debian's dataset-fashion-mnist package, or any IDX image set.</summary>
+public static class ImageTargets
+{
+    public const string FashionMnist = "fashion-mnist";
+    public const string IdxPrefix = "idx:";
+    public const string FashionMnistFolder = "/usr/share/datasets/fashion-mnist";
+    public const string InstallCommand = "apt-get install dataset-fashion-mnist";
+
+    public static IReadOnlyList<string> FashionMnistClasses { get; } =
+        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+    public static bool IsImageTarget(string name) => name == FashionMnist || name.StartsWith(IdxPrefix, StringComparison.Ordinal);
+
+    /// <summary>fashion-mnist (training or test split, from <paramref name="folder"/>), or idx:IMAGES[,LABELS].</summary>
+    public static ImageDataset Load(string name, string? folder = null, bool test = false)
+    {
+        if (name == FashionMnist)
+        {
+            string root = folder ?? FashionMnistFolder;
+            string split = test ? "t10k" : "train";
+            string images = Path.Combine(root, $"{split}-images-idx3-ubyte.gz");
+            string labels = Path.Combine(root, $"{split}-labels-idx1-ubyte.gz");
+            foreach (string file in new[] { images, labels })
+            {
+                if (!File.Exists(file))
+                {
+                    throw new DataFormatException(file, $"no such file; Fashion-MNIST is Debian's package: {InstallCommand}");
+                }
+            }
+
+            return new ImageDataset(FashionMnist, IdxFile.ReadImages(images), IdxFile.ReadLabels(labels), FashionMnistClasses, labels);
+        }
+
+        string[] paths = name[IdxPrefix.Length..].Split(',', 2);
+        IdxImages set = IdxFile.ReadImages(paths[0]);
+        byte[]? classes = paths.Length > 1 ? IdxFile.ReadLabels(paths[1]) : null;
+        int count = classes is null ? 1 : classes.Max() + 1;
+        return new ImageDataset(name, set, classes, Enumerable.Range(0, count).Select(c => $"class {c}").ToArray(), paths.Length > 1 ? paths[1] : paths[0]);
+    }
+}
