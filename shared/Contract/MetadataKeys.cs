@@ -22,4 +22,12 @@ public static class MetadataKeys
     public const string TimeEmbedding = "flowmatching.network.time_embedding";
     public const string DataMean = "flowmatching.data.mean";
     public const string DataStd = "flowmatching.data.std";
+
+    // Image models only (absent for point models): the network kind, the image shape C,H,W, the value range
+    // of the pixels, and the class names as a JSON array (the null class's id is their count).
+    public const string NetworkKind = "flowmatching.network.kind";
+    public const string Shape = "flowmatching.data.shape";
+    public const string ValueRange = "flowmatching.data.range";
+    public const string ClassNames = "flowmatching.data.classes";
+    public const string NullClass = "flowmatching.data.null_class";
 }

@@ -36,6 +36,22 @@ public sealed record ModelContract(
 
     public IReadOnlyList<double> DataStd { get; init; } = [];
 
+    /// <summary>mlp (points) or unet (images).</summary>
+    public string NetworkKind { get; init; } = "mlp";
+
+    /// <summary>The shape of one sample, C,H,W for images; empty for points (whose shape is [Dimension]).</summary>
+    public IReadOnlyList<int> Shape { get; init; } = [];
+
+    /// <summary>The lowest and highest value of the data (pixels), empty when unbounded.</summary>
+    public IReadOnlyList<double> ValueRange { get; init; } = [];
+
+    /// <summary>Class names of a class-conditional model; the null (unconditional) class is their count.</summary>
+    public IReadOnlyList<string> ClassNames { get; init; } = [];
+
+    public int? NullClass => ClassNames.Count > 0 ? ClassNames.Count : null;
+
+    public bool IsImageModel => Shape.Count == 3;
+
     public const int CurrentFormatVersion = 1;
 
     public IReadOnlyList<KeyValuePair<string, string>> ToProperties() =>
@@ -59,6 +75,17 @@ public sealed record ModelContract(
         [
             new(MetadataKeys.DataMean, string.Join(",", DataMean.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))),
             new(MetadataKeys.DataStd, string.Join(",", DataStd.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))),
+        ],
+        .. !IsImageModel ? Array.Empty<KeyValuePair<string, string>>() :
+        [
+            new(MetadataKeys.NetworkKind, NetworkKind),
+            new(MetadataKeys.Shape, string.Join(",", Shape)),
+            new(MetadataKeys.ValueRange, string.Join(",", ValueRange.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))),
+        ],
+        .. ClassNames.Count == 0 ? Array.Empty<KeyValuePair<string, string>>() :
+        [
+            new(MetadataKeys.ClassNames, System.Text.Json.JsonSerializer.Serialize(ClassNames)),
+            new(MetadataKeys.NullClass, ClassNames.Count.ToString(CultureInfo.InvariantCulture)),
         ],
     ];
 
@@ -94,6 +121,18 @@ public sealed record ModelContract(
                 : throw new ModelContractException(source, $"has the unreadable value '{list}'", key)).ToArray()
             : [];
 
+        string[] Names(string json)
+        {
+            try
+            {
+                return System.Text.Json.JsonSerializer.Deserialize<string[]>(json) ?? throw new System.Text.Json.JsonException();
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new ModelContractException(source, $"is not a JSON array of class names ({e.Message})", MetadataKeys.ClassNames, e);
+            }
+        }
+
         double[] Numbers(string key) => Optional(key) is { Length: > 0 } list
             ? list.Split(',').Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && double.IsFinite(x)
                 ? x
@@ -118,7 +157,20 @@ public sealed record ModelContract(
             TimeEmbedding = Optional(MetadataKeys.TimeEmbedding) ?? "none",
             DataMean = Numbers(MetadataKeys.DataMean),
             DataStd = Numbers(MetadataKeys.DataStd),
+            NetworkKind = Optional(MetadataKeys.NetworkKind) ?? "mlp",
+            Shape = Optional(MetadataKeys.Shape) is null ? [] : Widths(MetadataKeys.Shape),
+            ValueRange = Numbers(MetadataKeys.ValueRange),
+            ClassNames = Optional(MetadataKeys.ClassNames) is { } names ? Names(names) : [],
         };
+        if (contract.Shape.Count is not (0 or 3) || (contract.Shape.Count == 3 && contract.Shape.Aggregate(1, (a, b) => a * b) != contract.Dimension))
+        {
+            throw new ModelContractException(source, $"'{string.Join(",", contract.Shape)}' is not C,H,W of {contract.Dimension} values", MetadataKeys.Shape);
+        }
+
+        if (contract.ClassNames.Count > 0 && Optional(MetadataKeys.NullClass) != contract.ClassNames.Count.ToString(CultureInfo.InvariantCulture))
+        {
+            throw new ModelContractException(source, $"must be {contract.ClassNames.Count}, the number of classes", MetadataKeys.NullClass);
+        }
         if (contract.DataMean.Count != contract.DataStd.Count || (contract.DataMean.Count != 0 && contract.DataMean.Count != contract.Dimension))
         {
             throw new ModelContractException(source, $"and {MetadataKeys.DataStd} must both list {contract.Dimension} numbers", MetadataKeys.DataMean);

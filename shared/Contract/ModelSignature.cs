@@ -3,11 +3,14 @@ namespace FlowMatching.Contract;
 /// <summary>The graph interface of an exported velocity field: b_t(x) as v = f(x, t).</summary>
 public static class ModelSignature
 {
-    /// <summary>float [batch, d]: the points.</summary>
+    /// <summary>float [batch, d]: the points (or [batch, C, H, W]: the images).</summary>
     public const string PointsInput = "x";
 
     /// <summary>float [batch]: each point's time in [0, 1].</summary>
     public const string TimeInput = "t";
+
+    /// <summary>int64 [batch]: each image's class (the null class for unconditional), for class-conditional image models.</summary>
+    public const string ClassInput = "y";
 
     /// <summary>float [batch, d]: the velocity at each point.</summary>
     public const string VelocityOutput = "v";

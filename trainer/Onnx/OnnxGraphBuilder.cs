@@ -40,12 +40,28 @@ public sealed class OnnxGraphBuilder(string name)
     public static AttributeProto IntAttribute(string attributeName, long value) =>
         new() { Name = attributeName, I = value, Type = AttributeProto.Types.AttributeType.Int };
 
+    public static AttributeProto IntsAttribute(string attributeName, params long[] values)
+    {
+        var attribute = new AttributeProto { Name = attributeName, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.AddRange(values);
+        return attribute;
+    }
+
+    public static AttributeProto FloatAttribute(string attributeName, float value) =>
+        new() { Name = attributeName, F = value, Type = AttributeProto.Types.AttributeType.Float };
+
+    public static AttributeProto StringAttribute(string attributeName, string value) =>
+        new() { Name = attributeName, S = ByteString.CopyFromUtf8(value), Type = AttributeProto.Types.AttributeType.String };
+
     /// <summary>Declares a float tensor graph input; a string dimension is symbolic, a number is fixed.</summary>
-    public void Input(string inputName, params object[] dims) => Graph.Input.Add(FloatValue(inputName, dims));
+    public void Input(string inputName, params object[] dims) => Graph.Input.Add(TypedValue(inputName, FloatType, dims));
 
-    public void Output(string outputName, params object[] dims) => Graph.Output.Add(FloatValue(outputName, dims));
+    /// <summary>Declares an int64 tensor graph input (class labels).</summary>
+    public void Int64Input(string inputName, params object[] dims) => Graph.Input.Add(TypedValue(inputName, (int)TensorProto.Types.DataType.Int64, dims));
 
-    private static ValueInfoProto FloatValue(string valueName, object[] dims)
+    public void Output(string outputName, params object[] dims) => Graph.Output.Add(TypedValue(outputName, FloatType, dims));
+
+    private static ValueInfoProto TypedValue(string valueName, int elementType, object[] dims)
     {
         var shape = new TensorShapeProto();
         foreach (object dim in dims)
@@ -61,7 +77,7 @@ public sealed class OnnxGraphBuilder(string name)
         return new ValueInfoProto
         {
             Name = valueName,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = FloatType, Shape = shape } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = elementType, Shape = shape } },
         };
     }
 
