@@ -29,18 +29,18 @@ public static class ExportCommand
             }
 
             CheckpointHeader header = TrainingCheckpoint.ReadHeader(path);
-            TrainingData data = TrainingData.Load(header.Options.Target);
+            TrainingData data = TrainingData.Load(header.Options.Target, header.Options.DataFolder);
             if (header.DataFingerprint != data.Fingerprint)
             {
                 throw new UserInputException($"{path}: the training data {header.Options.Target} changed since this checkpoint was written, so its standardisation cannot be recovered");
             }
 
             using AtomicFile model = AtomicFile.Create(modelPath, parse.GetValue(force));
-            (VelocityNetwork network, _) = TrainingCheckpoint.LoadForExport(path, data.Target.Dimension);
+            (IFieldNetwork network, _) = TrainingCheckpoint.LoadForExport(path, data.Target);
             using (network)
             {
-                var contract = TrainingContract.Build(header.Options with { Steps = header.Step }, data.Target.Dimension, data.Target.Name, data.Scaling, header.LastLoss);
-                model.Write(OnnxExporter.Export(network.ToWeights(), contract));
+                var contract = TrainingContract.Build(header.Options with { Steps = header.Step }, data.Target, data.Scaling, header.LastLoss);
+                model.Write(ModelExport.Export(network, contract));
                 model.Commit();
             }
 

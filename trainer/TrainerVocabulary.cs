@@ -12,5 +12,7 @@ public static class TrainerVocabulary
         ["Interpolant"] = "--interpolant",
         ["Target"] = "--target",
         ["Provider"] = "--device",
+        ["Network"] = "--network",
+        ["Channels"] = "--channels",
     });
 }

@@ -19,7 +19,7 @@ public sealed class TrainingJob(TrainingOptions options, string modelPath, strin
     /// <summary>Trains, checkpointing and returning <see cref="CommandRunner.Interrupted"/> when a signal cancels the run.</summary>
     public int Run(CancellationToken cancellation)
     {
-        TrainingData data = TrainingData.Load(options.Target);
+        TrainingData data = TrainingData.Load(options.Target, options.DataFolder);
         CheckpointHeader? resumed = checkpoints.ResumeFrom is { } resume ? CheckResume(resume, data) : null;
         if (!modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
         {
@@ -32,7 +32,7 @@ public sealed class TrainingJob(TrainingOptions options, string modelPath, strin
         using LossLog? lossLog = lossCsvPath is null ? null : LossLog.Open(lossCsvPath, force, resumed?.Step);
         var clock = Stopwatch.StartNew();
         TrainingStep? last;
-        VelocityNetwork network;
+        IFieldNetwork network;
         string? saved;
         try
         {
@@ -52,10 +52,10 @@ public sealed class TrainingJob(TrainingOptions options, string modelPath, strin
 
         using (network)
         {
-            var contract = TrainingContract.Build(options, data.Target.Dimension, data.Target.Name, data.Scaling, last?.Loss ?? double.NaN);
+            var contract = TrainingContract.Build(options, data.Target, data.Scaling, last?.Loss ?? double.NaN);
             try
             {
-                model.Write(OnnxExporter.Export(network.ToWeights(), contract));
+                model.Write(ModelExport.Export(network, contract));
                 model.Commit();
             }
             catch (OutputFileException e)
@@ -113,13 +113,13 @@ public sealed class TrainingJob(TrainingOptions options, string modelPath, strin
         return exists;
     }
 
-    private (VelocityNetwork Network, TrainingStep? Last, string? Saved) Train(TrainingData data, LossLog? lossLog, Stopwatch clock, CancellationToken cancellation)
+    private (IFieldNetwork Network, TrainingStep? Last, string? Saved) Train(TrainingData data, LossLog? lossLog, Stopwatch clock, CancellationToken cancellation)
     {
         (TorchSharp.torch.Device device, string where) = TorchDevice.Select(options.Device);
         Console.Error.WriteLine($"trainer: {where}");
         TrainingStep? last = null;
         int? firstStep = null;
-        VelocityNetwork? network = null;
+        IFieldNetwork? network = null;
         var trainer = new Trainer(options, data.Target, data.Fingerprint);
         ProgressReporter.Run("train", options.Steps, progress =>
             network = trainer.Train(device, checkpoints, step =>

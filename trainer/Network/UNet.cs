@@ -10,7 +10,7 @@ namespace FlowMatching.Training.Network;
 /// down (stride-2 convolutions halve the image), two at the bottom, and one per level on the way up
 /// (nearest-neighbour upsampling, then the skip connection of that level concatenated).
 /// </summary>
-public sealed class UNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
+public sealed class UNet : nn.Module<Tensor, Tensor, Tensor, Tensor>, IFieldNetwork
 {
     private readonly Conv2d input;
     private readonly Linear time1;
@@ -46,6 +46,14 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
     }
 
     public UNetConfig Config { get; }
+
+    public nn.Module Module => this;
+
+    /// <summary>The flattened images [N, C*H*W] the trainer works with, as images and back.</summary>
+    public Tensor Velocity(Tensor x, Tensor t, Tensor classes) =>
+        forward(x.reshape(x.shape[0], Config.ImageChannels, Config.Height, Config.Width), t, classes).reshape(x.shape[0], -1);
+
+    public IFieldNetwork CreateSibling() => new UNet(Config);
 
     /// <summary>Angular frequencies of the time features: 1000 t times 10000^(-k / half), k &lt; half (t is in [0, 1]).</summary>
     public static float[] TimeFrequencies(UNetConfig config)

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace FlowMatching.Training.Network;
 
 /// <summary>The tutorial's velocity field b_t(x): an MLP on the concatenation [x, t] (or [x, features of t]).</summary>
-public sealed class VelocityNetwork : nn.Module<Tensor, Tensor, Tensor>
+public sealed class VelocityNetwork : nn.Module<Tensor, Tensor, Tensor>, IFieldNetwork
 {
     private readonly Sequential net;
     private readonly Linear[] _linears;
@@ -60,6 +60,12 @@ public sealed class VelocityNetwork : nn.Module<Tensor, Tensor, Tensor>
         Tensor angles = column * _frequencies.to(x.device);
         return net.forward(cat([x, angles.sin(), angles.cos()], 1));
     }
+
+    public nn.Module Module => this;
+
+    public Tensor Velocity(Tensor x, Tensor t, Tensor classes) => forward(x, t);
+
+    public IFieldNetwork CreateSibling() => new VelocityNetwork(Dimension, Hidden, ActivationName, TimeEmbedding);
 
     public NetworkWeights ToWeights() => new(
         Dimension,

@@ -13,24 +13,24 @@ public sealed class ExponentialMovingAverage
 {
     private readonly double _decay;
 
-    public ExponentialMovingAverage(VelocityNetwork source, double decay, Device device)
+    public ExponentialMovingAverage(IFieldNetwork source, double decay, Device device)
     {
         _decay = decay;
-        Average = new VelocityNetwork(source.Dimension, source.Hidden, source.ActivationName, source.TimeEmbedding);
-        Average.to(device);
+        Average = source.CreateSibling();
+        Average.Module.to(device);
         using var noGrad = no_grad();
-        foreach (var (average, current) in Average.parameters().Zip(source.parameters()))
+        foreach (var (average, current) in Average.Module.parameters().Zip(source.Module.parameters()))
         {
             average.copy_(current);
         }
     }
 
-    public VelocityNetwork Average { get; }
+    public IFieldNetwork Average { get; }
 
-    public void Update(VelocityNetwork source)
+    public void Update(IFieldNetwork source)
     {
         using var noGrad = no_grad();
-        foreach (var (average, current) in Average.parameters().Zip(source.parameters()))
+        foreach (var (average, current) in Average.Module.parameters().Zip(source.Module.parameters()))
         {
             average.mul_(_decay).add_(current, alpha: 1 - _decay);
         }

@@ -4,24 +4,28 @@ using FlowMatching.Randomness;
 
 namespace FlowMatching.Training.Training;
 
-/// <summary>One training batch: t ~ U(0, 1), the interpolant I_t and its time derivative, row-major.</summary>
-public sealed record InterpolantBatch(float[] Times, float[] Points, float[] PointVelocities, int Dimension);
+/// <summary>
+/// One training batch: t ~ U(0, 1), the interpolant I_t and its time derivative, row-major, and each x1's
+/// class (after label dropout; zeros for unlabelled targets).
+/// </summary>
+public sealed record InterpolantBatch(float[] Times, float[] Points, float[] PointVelocities, int Dimension, long[] Classes);
 
 /// <summary>
 /// Draws (x0 ~ base, x1 ~ target, t ~ U(0,1)) independently and forms I_t = alpha x0 + beta x1 and
 /// dI_t/dt with the shared interpolant, so the schedule has one definition for trainer and runtime.
 /// Each quantity has its own random stream; their positions are the sampler's whole state.
 /// </summary>
-public sealed class InterpolantBatchSampler(IDistribution baseDistribution, IDistribution target, IInterpolant interpolant, long seed, ulong streamOffset = 0)
+public sealed class InterpolantBatchSampler(IDistribution baseDistribution, IDistribution target, IInterpolant interpolant, long seed, ulong streamOffset = 0, double labelDropout = 0)
 {
     private readonly RandomStream _base = new((ulong)seed, Streams.BaseSamples + streamOffset);
     private readonly RandomStream _target = new((ulong)seed, Streams.TargetSamples + streamOffset);
     private readonly RandomStream _times = new((ulong)seed, Streams.Times + streamOffset);
+    private readonly RandomStream _dropout = new((ulong)seed, Streams.LabelDropout + streamOffset);
 
     public ulong[] State
     {
-        get => [_base.Position, _target.Position, _times.Position];
-        set => (_base.Position, _target.Position, _times.Position) = (value[0], value[1], value[2]);
+        get => [_base.Position, _target.Position, _times.Position, _dropout.Position];
+        set => (_base.Position, _target.Position, _times.Position, _dropout.Position) = (value[0], value[1], value[2], value[3]);
     }
 
     public InterpolantBatch Draw(int size)
@@ -30,8 +34,21 @@ public sealed class InterpolantBatchSampler(IDistribution baseDistribution, IDis
         var x0 = new float[size * d];
         var x1 = new float[size * d];
         var times = new float[size];
+        var classes = new long[size];
         baseDistribution.Sample(_base, x0);
-        target.Sample(_target, x1);
+        if (target is ImageDataset { Labels: not null } images)
+        {
+            images.Sample(_target, x1, classes);
+            for (int i = 0; i < size; i++)
+            {
+                classes[i] = _dropout.NextUniform() < labelDropout ? images.ClassNames.Count : classes[i];
+            }
+        }
+        else
+        {
+            target.Sample(_target, x1);
+        }
+
         for (int i = 0; i < size; i++)
         {
             times[i] = (float)_times.NextUniform();
@@ -49,6 +66,6 @@ public sealed class InterpolantBatchSampler(IDistribution baseDistribution, IDis
             }
         }
 
-        return new InterpolantBatch(times, points, velocities, d);
+        return new InterpolantBatch(times, points, velocities, d, classes);
     }
 }

@@ -37,19 +37,19 @@ public sealed class Trainer(TrainingOptions options, IDistribution target, strin
     private const ulong ValidationStreams = 100;
 
     /// <summary>Trains and returns the network to export: the weight average when --ema is on, else the raw weights.</summary>
-    public VelocityNetwork Train(Device device, CheckpointPolicy? checkpoints = null, Action<TrainingStep>? onStep = null, CancellationToken cancel = default)
+    public IFieldNetwork Train(Device device, CheckpointPolicy? checkpoints = null, Action<TrainingStep>? onStep = null, CancellationToken cancel = default)
     {
         random.manual_seed(options.Seed);
-        var network = new VelocityNetwork(target.Dimension, options.Hidden, options.Activation, TimeEmbedding.Parse(options.TimeEmbedding));
-        network.to(device);
+        IFieldNetwork network = FieldNetworks.Create(options, target);
+        network.Module.to(device);
         IInterpolant interpolant = InterpolantCatalog.Parse(options.Interpolant);
-        var sampler = new InterpolantBatchSampler(new StandardNormal(target.Dimension), target, interpolant, options.Seed);
+        var sampler = new InterpolantBatchSampler(new StandardNormal(target.Dimension), target, interpolant, options.Seed, labelDropout: options.LabelDropout);
         InterpolantBatch? validation = options.ValidationBatch > 0
-            ? new InterpolantBatchSampler(new StandardNormal(target.Dimension), target, interpolant, options.Seed, streamOffset: ValidationStreams).Draw(options.ValidationBatch)
+            ? new InterpolantBatchSampler(new StandardNormal(target.Dimension), target, interpolant, options.Seed, ValidationStreams, options.LabelDropout).Draw(options.ValidationBatch)
             : null;
 
         ExponentialMovingAverage? ema = options.EmaDecay > 0 ? new ExponentialMovingAverage(network, options.EmaDecay, device) : null;
-        Adam optimizer = optim.Adam(network.parameters(), options.LearningRate);
+        Adam optimizer = optim.Adam(network.Module.parameters(), options.LearningRate);
         var schedule = new StepLearningRate(options.LearningRate, options.LearningRateStep, options.LearningRateGamma);
         int first = 1;
         if (checkpoints?.ResumeFrom is { } resume)
@@ -119,7 +119,7 @@ public sealed class Trainer(TrainingOptions options, IDistribution target, strin
 
     // A finished run is too costly to lose to a full disk: where its checkpoint cannot be written, try the
     // temporary folder (often another file system) before giving up.
-    private static string SaveFinal(string path, CheckpointHeader header, VelocityNetwork network, Adam optimizer, ExponentialMovingAverage? ema)
+    private static string SaveFinal(string path, CheckpointHeader header, IFieldNetwork network, Adam optimizer, ExponentialMovingAverage? ema)
     {
         try
         {
@@ -141,16 +141,17 @@ public sealed class Trainer(TrainingOptions options, IDistribution target, strin
         }
     }
 
-    private static Tensor BatchLoss(VelocityNetwork network, InterpolantBatch batch, Device device)
+    private static Tensor BatchLoss(IFieldNetwork network, InterpolantBatch batch, Device device)
     {
         long n = batch.Times.Length;
         Tensor x = tensor(batch.Points, [n, batch.Dimension], device: device);
         Tensor t = tensor(batch.Times, [n], device: device);
+        Tensor y = tensor(batch.Classes, [n], device: device);
         Tensor dx = tensor(batch.PointVelocities, [n, batch.Dimension], device: device);
-        return InterpolantLoss.Compute(network.forward(x, t), dx);
+        return InterpolantLoss.Compute(network.Velocity(x, t, y), dx);
     }
 
-    private static double ValidationLoss(VelocityNetwork network, InterpolantBatch batch, Device device)
+    private static double ValidationLoss(IFieldNetwork network, InterpolantBatch batch, Device device)
     {
         using var noGrad = no_grad();
         return BatchLoss(network, batch, device).item<float>();

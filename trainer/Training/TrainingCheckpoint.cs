@@ -29,14 +29,14 @@ public static class TrainingCheckpoint
     private const string Magic = "flowmatching-checkpoint-2";
     private const string OlderMagic = "flowmatching-checkpoint-1";
 
-    public static void Save(string path, CheckpointHeader header, VelocityNetwork network, Adam optimizer, ExponentialMovingAverage? ema)
+    public static void Save(string path, CheckpointHeader header, IFieldNetwork network, Adam optimizer, ExponentialMovingAverage? ema)
     {
         using var payload = new MemoryStream();
         using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
         {
-            network.save(writer);
+            network.Module.save(writer);
             optimizer.save_state_dict(writer);
-            ema?.Average.save(writer);
+            ema?.Average.Module.save(writer);
         }
 
         using AtomicFile file = AtomicFile.Create(path, overwrite: true);
@@ -62,7 +62,7 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>Loads the saved weights and optimizer state into freshly built modules of the same shape, after checking the checksum.</summary>
-    public static void Restore(string path, VelocityNetwork network, Adam optimizer, ExponentialMovingAverage? ema)
+    public static void Restore(string path, IFieldNetwork network, Adam optimizer, ExponentialMovingAverage? ema)
     {
         using BinaryReader file = Open(path);
         CheckpointHeader header = ReadHeader(file, path);
@@ -75,9 +75,9 @@ public static class TrainingCheckpoint
         using var reader = new BinaryReader(new MemoryStream(payload), Encoding.UTF8);
         try
         {
-            network.load(reader);
+            network.Module.load(reader);
             optimizer.load_state_dict(reader);
-            ema?.Average.load(reader);
+            ema?.Average.Module.load(reader);
         }
         catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
         {
@@ -86,13 +86,13 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>The network a checkpoint would export: the weight average when the run keeps one, else the raw weights.</summary>
-    public static (VelocityNetwork Network, CheckpointHeader Header) LoadForExport(string path, int dimension)
+    public static (IFieldNetwork Network, CheckpointHeader Header) LoadForExport(string path, Distributions.IDistribution target)
     {
         CheckpointHeader header = ReadHeader(path);
         TrainingOptions options = header.Options;
-        var network = new VelocityNetwork(dimension, options.Hidden, options.Activation, TimeEmbedding.Parse(options.TimeEmbedding));
+        IFieldNetwork network = FieldNetworks.Create(options, target);
         ExponentialMovingAverage? ema = options.EmaDecay > 0 ? new ExponentialMovingAverage(network, options.EmaDecay, TorchSharp.torch.CPU) : null;
-        using (Adam optimizer = TorchSharp.torch.optim.Adam(network.parameters(), options.LearningRate))
+        using (Adam optimizer = TorchSharp.torch.optim.Adam(network.Module.parameters(), options.LearningRate))
         {
             Restore(path, network, optimizer, ema);
         }

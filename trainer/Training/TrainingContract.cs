@@ -12,8 +12,9 @@ public static class TrainingContract
     public static string ProducerVersion { get; } =
         typeof(TrainingContract).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    public static ModelContract Build(TrainingOptions options, int dimension, string target, Standardization? scaling, double finalLoss) =>
-        new(Producer, ProducerVersion, options.Interpolant, dimension, "normal(0,I)", target,
+    public static ModelContract Build(TrainingOptions options, IDistribution target, Standardization? scaling, double finalLoss)
+    {
+        var points = new ModelContract(Producer, ProducerVersion, options.Interpolant, target.Dimension, "normal(0,I)", target.Name,
             options.Hidden, options.Activation, options.Steps, options.Batch, options.Seed, finalLoss)
         {
             EmaDecay = options.EmaDecay,
@@ -21,4 +22,15 @@ public static class TrainingContract
             DataMean = scaling?.Mean ?? [],
             DataStd = scaling?.Std ?? [],
         };
+        return target is not ImageDataset images ? points : points with
+        {
+            Hidden = options.Channels,
+            Activation = "silu",
+            TimeEmbedding = "sinusoidal",
+            NetworkKind = "unet",
+            Shape = [images.Channels, images.Height, images.Width],
+            ValueRange = [ImageDataset.PixelLow, ImageDataset.PixelHigh],
+            ClassNames = images.Labels is null ? [] : images.ClassNames,
+        };
+    }
 }

@@ -9,8 +9,20 @@ namespace FlowMatching.Training.Training;
 /// </summary>
 public sealed record TrainingData(IDistribution Target, Standardization? Scaling, string? Fingerprint)
 {
-    public static TrainingData Load(string target)
+    public static TrainingData Load(string target, string? dataFolder = null)
     {
+        if (ImageTargets.IsImageTarget(target))
+        {
+            ImageDataset images = ImageTargets.Load(target, dataFolder);
+            byte[] all = new byte[images.Count * images.Dimension * sizeof(float)];
+            for (int i = 0; i < images.Count; i++)
+            {
+                System.Runtime.InteropServices.MemoryMarshal.AsBytes(images.Image(i)).CopyTo(all.AsSpan(i * images.Dimension * sizeof(float)));
+            }
+
+            return new TrainingData(images, null, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(all)));
+        }
+
         IDistribution distribution = TargetCatalog.Parse(target);
         if (distribution is not EmpiricalDistribution data)
         {

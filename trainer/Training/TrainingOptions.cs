@@ -1,5 +1,12 @@
 namespace FlowMatching.Training.Training;
 
+/// <summary>The velocity network's architecture.</summary>
+public enum NetworkKind
+{
+    Mlp,
+    UNet,
+}
+
 /// <summary>Everything that determines a training run; the defaults are the tutorial's.</summary>
 public sealed record TrainingOptions
 {
@@ -35,4 +42,16 @@ public sealed record TrainingOptions
 
     /// <summary>Decay of the exported exponential moving average of the weights; 0 exports the raw weights.</summary>
     public double EmaDecay { get; init; }
+
+    /// <summary>The MLP (points) or the U-Net (images).</summary>
+    public NetworkKind Network { get; init; } = NetworkKind.Mlp;
+
+    /// <summary>The U-Net's channel widths, one per resolution level.</summary>
+    public IReadOnlyList<int> Channels { get; init; } = [32, 64, 64];
+
+    /// <summary>How often a class label is replaced by the null class, so one network also learns the unconditional field.</summary>
+    public double LabelDropout { get; init; } = 0.1;
+
+    /// <summary>Where fashion-mnist's files are; null: where Debian's package puts them.</summary>
+    public string? DataFolder { get; init; }
 }

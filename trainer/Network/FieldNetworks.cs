@@ -1,0 +1,20 @@
+using FlowMatching.Distributions;
+using FlowMatching.Errors;
+using FlowMatching.Training.Training;
+
+namespace FlowMatching.Training.Network;
+
+/// <summary>Builds the network a run's options ask for, shaped for its target.</summary>
+public static class FieldNetworks
+{
+    public static IFieldNetwork Create(TrainingOptions options, IDistribution target) => (options.Network, target) switch
+    {
+        (NetworkKind.UNet, ImageDataset images) => new UNet(Config(options, images)),
+        (NetworkKind.UNet, _) => throw new InvalidSettingException("Network", $"unet is for images (fashion-mnist or idx:...), not {target.Name}"),
+        (_, ImageDataset) => throw new InvalidSettingException("Network", $"{target.Name} is an image set: train it with the unet network"),
+        _ => new VelocityNetwork(target.Dimension, options.Hidden, options.Activation, TimeEmbedding.Parse(options.TimeEmbedding)),
+    };
+
+    public static UNetConfig Config(TrainingOptions options, ImageDataset images) =>
+        new(options.Channels, images.Channels, images.Height, images.Width, images.Labels is null ? 0 : images.ClassNames.Count);
+}
