@@ -30,10 +30,12 @@ public static class SampleCommand
         Option<string?> trajectory = CommandRunner.Option<string?>("--trajectory", "also write the paths of the first samples here (CSV step,t,id,x0,...)");
         Option<int> trajectoryCount = CommandRunner.Option("--trajectory-count", "how many paths --trajectory records", 300);
         Option<bool> force = CommandRunner.Option("--force", "overwrite existing output files", false);
+        Option<string?> classChoice = CommandRunner.Option<string?>("--class", "image models with classes: a class number, all (equal numbers of each), or none (unconditional, the default)");
+        Option<double> guidance = CommandRunner.Option("--guidance", "classifier-free guidance w: v = v_uncond + w (v_cond - v_uncond)", 1.0);
 
         var command = new Command("sample", "Draw samples from a velocity model by integrating its ODE or SDE")
         {
-            sampler, method, diffusion, denoise, steps, eps, n, offset, chunk, seed, init, output, trajectory, trajectoryCount, force,
+            sampler, method, diffusion, denoise, steps, eps, n, offset, chunk, seed, init, output, trajectory, trajectoryCount, force, classChoice, guidance,
         };
         foreach (Option option in solverOptions.All.Concat(modelOptions.All))
         {
@@ -52,6 +54,13 @@ public static class SampleCommand
             options.Validate();
 
             using FlowModel model = modelOptions.Open(parse);
+            if (model.SampleShape.Count == 3)
+            {
+                return ImageSampling.Run(parse, model, options with { Conditioning = ImageSampling.Conditioning(parse, model, classChoice, guidance) },
+                    parse.InRange(n, 1, long.MaxValue / 4), first, seedValue, parse.GetValue(output)!, parse.GetValue(force), Describe(options), cancellation, init, trajectory);
+            }
+
+            parse.Refuse("applies only to class-conditional image models", classChoice, guidance);
             int d = model.Dimension;
             string? initPath = parse.GetValue(init);
             PointSet? initial = initPath is null ? null : PointCsv.Read(initPath, d);

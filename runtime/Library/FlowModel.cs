@@ -42,6 +42,12 @@ public sealed class FlowModel : IDisposable
 
     public int Dimension => _field.Dimension;
 
+    /// <summary>The shape of one sample: [d] for points, [C, H, W] for images.</summary>
+    public IReadOnlyList<int> SampleShape => Signature?.SampleShape ?? [Dimension];
+
+    /// <summary>The classes of a class-conditional model (the null class's id); 0 otherwise.</summary>
+    public int Classes => (_model as IClassConditionalField)?.Classes ?? 0;
+
     /// <summary>The interpolant the SDE and the score use: from the metadata, else the load options, else linear.</summary>
     public IInterpolant Interpolant { get; }
 
@@ -184,7 +190,13 @@ public sealed class FlowModel : IDisposable
             string provider = cuda ? "CUDA" : "CPU";
             string origin = contract is null ? $"no flowmatching metadata, assuming the {interpolant.Name} interpolant" : $"target {contract.Target}, {interpolant.Name} interpolant";
             options.Logger.LogInformation("{Path} on ONNX Runtime {Provider} ({Origin}, d = {Dimension})", path, provider, origin, signature.Dimension);
-            return new FlowModel(path, new OnnxVelocityField(session, signature, rebindEachEvaluation: cuda), interpolant, contract, signature, provider);
+            if (signature.ClassInput is not null && contract?.NullClass is null)
+            {
+                throw new ModelContractException(path, "takes classes y but carries no flowmatching class metadata, so its null class is unknown");
+            }
+
+            var field = new OnnxVelocityField(session, signature, rebindEachEvaluation: cuda, classes: signature.ClassInput is null ? 0 : contract!.NullClass!.Value);
+            return new FlowModel(path, field, interpolant, contract, signature, provider);
         }
         catch
         {
@@ -218,8 +230,22 @@ public sealed class FlowModel : IDisposable
         return stored;
     }
 
-    private Sampler CreateSampler(SamplingOptions options, long seed) =>
-        new(_field, Scaling, options.CreateTransport(Interpolant, seed), options.Chunk);
+    private Sampler CreateSampler(SamplingOptions options, long seed)
+    {
+        ITransport transport = options.CreateTransport(Interpolant, seed);
+        if (options.Conditioning is not { } conditioning)
+        {
+            return new Sampler(_field, Scaling, transport, options.Chunk);
+        }
+
+        if (_model is not IClassConditionalField { Classes: > 0 } conditional)
+        {
+            throw new InvalidSettingException("Class", $"{Source} is not a class-conditional model");
+        }
+
+        var guided = new GuidedField(conditional, conditioning);
+        return new Sampler(new FiniteVelocityField(guided), Scaling, transport, options.Chunk, guided);
+    }
 
     private long RowsOf(float[] points) => points.Length % Dimension == 0
         ? points.Length / Dimension

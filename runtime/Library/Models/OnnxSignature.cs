@@ -8,12 +8,24 @@ namespace FlowMatching.Runtime.Models;
 /// <summary>
 /// Where a velocity model's points and times go. This project's models name them x and t; a model from
 /// elsewhere (torch.onnx.export, say) is read by shape: the rank-2 input of width d is x, and the rank-1
-/// [N] or rank-2 [N, 1] input is t.
+/// [N] or rank-2 [N, 1] input is t. An image model takes x [N, C, H, W], t [N] and, when class-conditional,
+/// y [N] (int64), and returns v shaped as x.
 /// </summary>
 public sealed record OnnxSignature(string PointsInput, string TimeInput, bool TimeIsColumn, string Output, int Dimension)
 {
+    /// <summary>The shape of one sample: [d] for points, [C, H, W] for images.</summary>
+    public IReadOnlyList<int> SampleShape { get; init; } = [Dimension];
+
+    /// <summary>The int64 class input of a class-conditional model; null otherwise.</summary>
+    public string? ClassInput { get; init; }
+
     public static OnnxSignature Resolve(InferenceSession session, string source)
     {
+        if (session.InputMetadata.TryGetValue(ModelSignature.PointsInput, out NodeMetadata? x) && x.Dimensions.Length == 4)
+        {
+            return ResolveImage(session, source, x);
+        }
+
         var inputs = session.InputMetadata.Where(i => i.Value.ElementDataType == TensorElementType.Float).ToArray();
         if (session.InputMetadata.Count != 2 || inputs.Length != 2)
         {
@@ -49,6 +61,29 @@ public sealed record OnnxSignature(string PointsInput, string TimeInput, bool Ti
         }
 
         return new OnnxSignature(points.Key, time.Key, time.Value.Dimensions.Length == 2, output.Key, d);
+    }
+
+    private static OnnxSignature ResolveImage(InferenceSession session, string source, NodeMetadata x)
+    {
+        int[] shape = x.Dimensions[1..];
+        bool hasTime = session.InputMetadata.TryGetValue(ModelSignature.TimeInput, out NodeMetadata? t) && t.ElementDataType == TensorElementType.Float && t.Dimensions.Length == 1;
+        bool hasClass = session.InputMetadata.TryGetValue(ModelSignature.ClassInput, out NodeMetadata? y);
+        if (shape.Any(s => s <= 0) || !hasTime || (hasClass && (y!.ElementDataType != TensorElementType.Int64 || y.Dimensions.Length != 1))
+            || session.InputMetadata.Count != (hasClass ? 3 : 2))
+        {
+            throw new ModelContractException(source, $"an image model takes x [N, C, H, W] of fixed C, H, W, t [N] and optionally y [N] (int64); this one takes {Describe(session.InputMetadata)}");
+        }
+
+        if (!session.OutputMetadata.TryGetValue(ModelSignature.VelocityOutput, out NodeMetadata? v) || !v.Dimensions[1..].SequenceEqual(shape))
+        {
+            throw new ModelContractException(source, $"an image model's output v must be shaped as x, found {Describe(session.OutputMetadata)}");
+        }
+
+        return new OnnxSignature(ModelSignature.PointsInput, ModelSignature.TimeInput, false, ModelSignature.VelocityOutput, shape.Aggregate(1, (a, b) => a * b))
+        {
+            SampleShape = shape,
+            ClassInput = hasClass ? ModelSignature.ClassInput : null,
+        };
     }
 
     private static string Describe(IReadOnlyDictionary<string, NodeMetadata> values) =>

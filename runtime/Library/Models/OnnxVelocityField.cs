@@ -10,19 +10,23 @@ namespace FlowMatching.Runtime.Models;
 /// after binding would never reach the device: there every evaluation binds its inputs afresh
 /// (<see cref="RebindEachEvaluation"/>).
 /// </summary>
-public sealed class OnnxVelocityField : IVelocityField, IDisposable
+public sealed class OnnxVelocityField : IClassConditionalField, IDisposable
 {
     private readonly InferenceSession _session;
     private readonly OnnxSignature _signature;
     private readonly RunOptions _runOptions = new();
     private Buffers? _buffers;
 
-    public OnnxVelocityField(InferenceSession session, OnnxSignature signature, bool rebindEachEvaluation)
+    public OnnxVelocityField(InferenceSession session, OnnxSignature signature, bool rebindEachEvaluation, int classes = 0)
     {
         _session = session;
         _signature = signature;
         RebindEachEvaluation = rebindEachEvaluation;
+        Classes = classes;
     }
+
+    /// <summary>The classes of a class-conditional model (the null class's id); 0 for other models.</summary>
+    public int Classes { get; }
 
     public int Dimension => _signature.Dimension;
 
@@ -31,13 +35,28 @@ public sealed class OnnxVelocityField : IVelocityField, IDisposable
     /// <summary>True where ONNX Runtime copies inputs at bind time (every device provider).</summary>
     public bool RebindEachEvaluation { get; }
 
-    public void Evaluate(double t, ReadOnlySpan<float> points, Span<float> velocity)
+    /// <summary>The unconditional field: every row gets the null class.</summary>
+    public void Evaluate(double t, ReadOnlySpan<float> points, Span<float> velocity) => Evaluate(t, points, [], velocity);
+
+    public void Evaluate(double t, ReadOnlySpan<float> points, ReadOnlySpan<long> classes, Span<float> velocity)
     {
         int n = points.Length / Dimension;
         if (_buffers?.Count != n)
         {
             _buffers?.Dispose();
             _buffers = new Buffers(_session, _signature, n);
+        }
+
+        if (_buffers.Classes is { } rows)
+        {
+            if (classes.IsEmpty)
+            {
+                rows.AsSpan().Fill(Classes);
+            }
+            else
+            {
+                classes.CopyTo(rows);
+            }
         }
 
         points.CopyTo(_buffers.Points);
@@ -75,11 +94,14 @@ public sealed class OnnxVelocityField : IVelocityField, IDisposable
             Points = new float[count * d];
             Times = new float[count];
             Velocity = new float[count * d];
+            long[] shape = [count, .. signature.SampleShape.Select(s => (long)s)];
+            Classes = signature.ClassInput is null ? null : new long[count];
             Values =
             [
-                OrtValue.CreateTensorValueFromMemory(Points, [count, d]),
+                OrtValue.CreateTensorValueFromMemory(Points, shape),
                 OrtValue.CreateTensorValueFromMemory(Times, signature.TimeIsColumn ? [count, 1] : [count]),
-                OrtValue.CreateTensorValueFromMemory(Velocity, [count, d]),
+                OrtValue.CreateTensorValueFromMemory(Velocity, shape),
+                .. Classes is null ? Array.Empty<OrtValue>() : [OrtValue.CreateTensorValueFromMemory(Classes, [count])],
             ];
             Binding = session.CreateIoBinding();
             Bind();
@@ -93,6 +115,9 @@ public sealed class OnnxVelocityField : IVelocityField, IDisposable
 
         public float[] Velocity { get; }
 
+        /// <summary>Each row's class, for class-conditional models.</summary>
+        public long[]? Classes { get; }
+
         public OrtValue[] Values { get; }
 
         public OrtIoBinding Binding { get; }
@@ -105,6 +130,10 @@ public sealed class OnnxVelocityField : IVelocityField, IDisposable
             Binding.BindInput(_signature.PointsInput, Values[0]);
             Binding.BindInput(_signature.TimeInput, Values[1]);
             Binding.BindOutput(_signature.Output, Values[2]);
+            if (_signature.ClassInput is { } classInput)
+            {
+                Binding.BindInput(classInput, Values[3]);
+            }
         }
 
         public void Dispose()

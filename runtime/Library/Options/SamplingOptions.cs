@@ -13,6 +13,9 @@ public abstract record SamplingOptions
     /// <summary>Points integrated at once; bounds memory, never changes the samples of fixed-step methods.</summary>
     public int Chunk { get; init; } = DefaultChunk;
 
+    /// <summary>Classes and guidance for a class-conditional model; null samples it unconditionally.</summary>
+    public Conditioning? Conditioning { get; init; }
+
     /// <summary>Throws <see cref="InvalidSettingException"/> for a setting out of range or foreign to the method.</summary>
     public virtual void Validate()
     {
@@ -20,6 +23,8 @@ public abstract record SamplingOptions
         {
             throw new InvalidSettingException(nameof(Chunk), $"must be at least 1, not {Chunk}");
         }
+
+        Conditioning?.Validate();
     }
 
     /// <summary>Checks every setting, then builds the transport for one run.</summary>

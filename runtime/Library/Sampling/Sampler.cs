@@ -9,7 +9,7 @@ namespace FlowMatching.Runtime.Sampling;
 /// depend only on (seed, i), so any chunking, or any split of the index range across runs, gives the same
 /// rows for the fixed-step methods.
 /// </summary>
-public sealed class Sampler(IVelocityField field, Standardization? scaling, ITransport transport, int chunk)
+public sealed class Sampler(IVelocityField field, Standardization? scaling, ITransport transport, int chunk, GuidedField? classes = null)
 {
     /// <summary>Starting points drawn from N(0, I), keyed by (seed, index).</summary>
     public IEnumerable<SampleChunk> Sample(long offset, long count, long seed, PathObserver? observer, CancellationToken cancellationToken)
@@ -40,10 +40,11 @@ public sealed class Sampler(IVelocityField field, Standardization? scaling, ITra
             long first = offset + done;
             var points = new float[size * d];
             start(first, points);
+            classes?.BeginChunk(first, size);
             observer?.Invoke(first, 0, 0, points);
             int evaluations = transport.Transport(field, points, first, observer is null ? null : (step, t, x) => observer(first, step, t, x), cancellationToken);
             scaling?.Invert(points);
-            yield return new SampleChunk(first, size, d, points, evaluations);
+            yield return new SampleChunk(first, size, d, points, evaluations) { Classes = classes?.ChunkClasses.ToArray() };
         }
     }
 }

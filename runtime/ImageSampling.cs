@@ -1,0 +1,76 @@
+using System.CommandLine;
+using FlowMatching.Cli;
+using FlowMatching.Io;
+using FlowMatching.Progress;
+using FlowMatching.Runtime.Figures;
+using FlowMatching.Runtime.Options;
+using FlowMatching.Runtime.Sampling;
+
+namespace FlowMatching.Runtime;
+
+/// <summary>
+/// `runtime sample` on an image model: the images as NumPy's .npy (float32 [N, C, H, W] in the data's range),
+/// the class each was drawn for in NAME.labels.npy (int64 [N]) for conditional runs, and a PNG grid of the
+/// first images (a row per class) in NAME.png.
+/// </summary>
+public static class ImageSampling
+{
+    public static Conditioning? Conditioning(ParseResult parse, FlowModel model, Option<string?> classChoice, Option<double> guidance)
+    {
+        string? choice = parse.GetValue(classChoice);
+        if (model.Classes == 0)
+        {
+            parse.Refuse($"{model.Source} has no classes", classChoice, guidance);
+            return null;
+        }
+
+        ClassSelection classes = choice switch
+        {
+            null or "none" => ClassSelection.None,
+            "all" => ClassSelection.All,
+            _ when int.TryParse(choice, out int k) && k >= 0 && k < model.Classes => ClassSelection.Of(k),
+            _ => throw new UserInputException($"--class {choice}: expected a class from 0 to {model.Classes - 1}, all or none"),
+        };
+        return new Conditioning(classes, parse.GetValue(guidance));
+    }
+
+    public static int Run(ParseResult parse, FlowModel model, SamplingOptions options, long count, long first, long seed, string output, bool force,
+        string name, CancellationToken cancellation, params Option[] pointsOnly)
+    {
+        parse.Refuse("applies only to point models; image models start from N(0, I)", pointsOnly);
+        if (!output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UserInputException($"--out {output}: image samples are written as NumPy .npy (float32 [N, C, H, W]); a CSV row per image would be {model.Dimension} columns wide");
+        }
+
+        long[] shape = [count, .. model.SampleShape.Select(s => (long)s)];
+        string stem = output[..^".npy".Length];
+        bool conditional = options.Conditioning is { Classes: var c } && c != ClassSelection.None;
+        using NpyFile images = NpyFile.CreateFloat32(output, shape, force);
+        using NpyFile? labels = conditional ? NpyFile.CreateInt64($"{stem}.labels.npy", [count], force) : null;
+        var shown = new List<float>();
+        var shownClasses = new List<long>();
+        int evaluations = 0;
+        ProgressReporter.Run("sample", count, progress =>
+        {
+            long done = 0;
+            foreach (SampleChunk chunk in model.SampleChunks(count, options, seed, first, cancellationToken: cancellation))
+            {
+                images.Write(chunk.Points);
+                labels?.Write(chunk.Classes);
+                int keep = (int)Math.Min(chunk.Count, Math.Max(0, ImageGrid.MaxImages - done));
+                shown.AddRange(chunk.Points.AsSpan(0, keep * model.Dimension));
+                shownClasses.AddRange(chunk.Classes?.Take(keep) ?? []);
+                evaluations = Math.Max(evaluations, chunk.Evaluations);
+                done += chunk.Count;
+                progress.Report(new WorkProgress(done, count, name));
+            }
+        });
+        (double, double) range = model.Contract?.ValueRange is [var low, var high] ? (low, high) : (-1, 1);
+        ImageGrid.Save($"{stem}.png", [.. shown], model.SampleShape, conditional ? [.. shownClasses] : null, range, force);
+        images.Commit();
+        labels?.Commit();
+        Console.Error.WriteLine($"runtime: wrote {count} images to {output}{(conditional ? $", their classes to {stem}.labels.npy" : "")} and a grid to {stem}.png ({name}, NFE {evaluations} per image)");
+        return 0;
+    }
+}

@@ -1,0 +1,49 @@
+using FlowMatching.Errors;
+
+namespace FlowMatching.Runtime.Options;
+
+/// <summary>Which class each sample of a class-conditional model is drawn for; a sample's class depends only on its index.</summary>
+public abstract record ClassSelection
+{
+    /// <summary>The null class: the unconditional field.</summary>
+    public static ClassSelection None { get; } = new NoClass();
+
+    /// <summary>Every class in turn: sample i is drawn for class i mod K, so any count of K samples is balanced.</summary>
+    public static ClassSelection All { get; } = new EveryClass();
+
+    public static ClassSelection Of(int value) => new OneClass(value);
+
+    public abstract long ClassOf(long index, int classes);
+
+    private sealed record NoClass : ClassSelection
+    {
+        public override long ClassOf(long index, int classes) => classes;
+    }
+
+    private sealed record EveryClass : ClassSelection
+    {
+        public override long ClassOf(long index, int classes) => index % classes;
+    }
+
+    private sealed record OneClass(int Value) : ClassSelection
+    {
+        public override long ClassOf(long index, int classes) => Value < classes
+            ? Value
+            : throw new InvalidSettingException("Class", $"{Value} is not a class of this model (0 to {classes - 1})");
+    }
+}
+
+/// <summary>
+/// Classifier-free guidance of a class-conditional model: v = v_uncond + w (v_cond - v_uncond), both halves in
+/// one batched call. w = 1 is the conditional field alone, w = 0 the unconditional one.
+/// </summary>
+public sealed record Conditioning(ClassSelection Classes, double Guidance = 1.0)
+{
+    public void Validate()
+    {
+        if (!(Guidance >= 0 && Guidance <= 100))
+        {
+            throw new InvalidSettingException(nameof(Guidance), $"must be between 0 and 100, not {Guidance}");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using FlowMatching.Io;
+using FlowMatching.Runtime;
+using FlowMatching.Runtime.Models;
+using FlowMatching.Runtime.Options;
+using FlowMatching.Runtime.Sampling;
+
+namespace FlowMatching.Tests;
+
+/// <summary>Image models end to end on a tiny IDX fixture: train, export, sample with classes and guidance, .npy out.</summary>
+[TestClass]
+public sealed class ImageModelTests
+{
+    private static string TinyModel(TestFiles files)
+    {
+        (string images, string labels) = IdxTests.Fixture(files, count: 24);
+        var (code, error) = CommandLine.Trainer("train", "--target", $"idx:{images},{labels}", "--network", "unet", "--channels", "8,16", "--steps", "6",
+            "--batch", "8", "--lr", "1e-3", "--validation-batch", "8", "--validation-every", "3", "--out", files["tiny.onnx"], "--loss-csv", files["loss.csv"]);
+        Assert.AreEqual(0, code, error);
+        return files["tiny.onnx"];
+    }
+
+    [TestMethod]
+    public void ATinyUNetTrainsExportsAndSamplesEveryClass()
+    {
+        using var files = new TestFiles();
+        string model = TinyModel(files);
+        Assert.AreEqual(7, File.ReadAllLines(files["loss.csv"]).Length);
+        var (code, error) = CommandLine.Runtime("sample", "--model", model, "--class", "all", "--guidance", "2", "--n", "12", "--steps", "4", "--out", files["x.npy"]);
+        Assert.AreEqual(0, code, error);
+        (long[] shape, float[] values) = NpyFile.ReadFloat32(files["x.npy"]);
+        CollectionAssert.AreEqual(new long[] { 12, 1, 8, 8 }, shape);
+        Assert.IsTrue(values.All(float.IsFinite));
+        (long[] labelShape, long[] labels) = NpyFile.ReadInt64(files["x.labels.npy"]);
+        CollectionAssert.AreEqual(new long[] { 12 }, labelShape);
+        CollectionAssert.AreEqual(Enumerable.Range(0, 12).Select(i => (long)(i % 3)).ToArray(), labels);
+        byte[] png = File.ReadAllBytes(files["x.png"]);
+        CollectionAssert.AreEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+
+        (code, error) = CommandLine.Runtime("sample", "--model", model, "--n", "4", "--out", files["x.csv"]);
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, ".npy");
+        (code, error) = CommandLine.Runtime("sample", "--model", model, "--class", "3", "--n", "4", "--out", files["y.npy"]);
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, "--class 3");
+        (code, error) = CommandLine.Runtime("sample", "--model", "exact:gmm8", "--class", "1", "--n", "4", "--out", files["p.csv"]);
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, "--class");
+    }
+
+    [TestMethod]
+    public void ImageSamplingIsChunkInvariantByteForByte()
+    {
+        using var files = new TestFiles();
+        string model = TinyModel(files);
+        foreach ((string name, string chunk) in new[] { ("a.npy", "12"), ("b.npy", "5") })
+        {
+            var (code, error) = CommandLine.Runtime("sample", "--model", model, "--class", "all", "--guidance", "1.5", "--sampler", "sde", "--n", "12", "--steps", "5", "--chunk", chunk, "--out", files[name]);
+            Assert.AreEqual(0, code, error);
+        }
+
+        CollectionAssert.AreEqual(File.ReadAllBytes(files["a.npy"]), File.ReadAllBytes(files["b.npy"]));
+        CollectionAssert.AreEqual(File.ReadAllBytes(files["a.labels.npy"]), File.ReadAllBytes(files["b.labels.npy"]));
+    }
+
+    [TestMethod]
+    public void GuidanceInOneBatchEqualsTwoSeparateCalls()
+    {
+        using var files = new TestFiles();
+        using FlowModel model = FlowModel.Load(TinyModel(files), new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
+        Assert.AreEqual(3, model.Classes);
+        var field = (IClassConditionalField)typeof(FlowModel).GetField("_model", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(model)!;
+        const double w = 2.5;
+        const int n = 6;
+        var random = new Randomness.RandomStream(2, 2);
+        float[] x = Enumerable.Range(0, n * 64).Select(_ => (float)random.NextGaussian()).ToArray();
+        var guided = new GuidedField(field, new Conditioning(ClassSelection.All, w));
+        guided.BeginChunk(first: 4, count: n);
+        var combined = new float[x.Length];
+        guided.Evaluate(0.3, x, combined);
+
+        long[] classes = Enumerable.Range(4, n).Select(i => (long)(i % 3)).ToArray();
+        var conditional = new float[x.Length];
+        var unconditional = new float[x.Length];
+        field.Evaluate(0.3, x, classes, conditional);
+        field.Evaluate(0.3, x, Enumerable.Repeat(3L, n).ToArray(), unconditional);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.AreEqual(unconditional[i] + w * (conditional[i] - unconditional[i]), combined[i], 1e-4, $"element {i}");
+        }
+
+        CollectionAssert.AreNotEqual(conditional, unconditional, "the class must change the field");
+    }
+
+    [TestMethod]
+    public void NpyFilesRoundTripWithNumPysHeader()
+    {
+        using var files = new TestFiles();
+        float[] values = [1.5f, -2f, 0f, 3.25f, 4f, 5f];
+        using (NpyFile file = NpyFile.CreateFloat32(files["a.npy"], [2, 3], overwrite: false))
+        {
+            file.Write(values);
+            file.Commit();
+        }
+
+        byte[] bytes = File.ReadAllBytes(files["a.npy"]);
+        CollectionAssert.AreEqual(new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0 }, bytes[..8]);
+        Assert.AreEqual(0, (10 + BitConverter.ToUInt16(bytes, 8)) % 64, "the data starts on a 64-byte boundary");
+        StringAssert.Contains(System.Text.Encoding.ASCII.GetString(bytes, 10, 70), "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }");
+        Assert.AreEqual(128 + 24, bytes.Length);
+        (long[] shape, float[] read) = NpyFile.ReadFloat32(files["a.npy"]);
+        CollectionAssert.AreEqual(new long[] { 2, 3 }, shape);
+        CollectionAssert.AreEqual(values, read);
+
+        using (NpyFile file = NpyFile.CreateInt64(files["l.npy"], [3], overwrite: false))
+        {
+            file.Write([7L, 8L, 9L]);
+            file.Commit();
+        }
+
+        StringAssert.Contains(System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(files["l.npy"]), 10, 60), "'shape': (3,)");
+        CollectionAssert.AreEqual(new long[] { 7, 8, 9 }, NpyFile.ReadInt64(files["l.npy"]).Values);
+    }
+}
