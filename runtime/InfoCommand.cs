@@ -32,7 +32,10 @@ public static class InfoCommand
         if (velocity.Signature is { } signature)
         {
             string time = signature.TimeIsColumn ? "[N, 1]" : "[N]";
-            text.AppendLine($"  inputs: {signature.PointsInput} [N, {signature.Dimension}] (points), {signature.TimeInput} {time} (times); output: {signature.Output} [N, {signature.Dimension}]");
+            string shape = $"[N, {string.Join(", ", signature.SampleShape)}]";
+            string what = signature.SampleShape.Count == 3 ? "images" : "points";
+            string classes = signature.ClassInput is { } y ? $", {y} [N] (int64 classes, {velocity.Classes} the null class)" : "";
+            text.AppendLine($"  inputs: {signature.PointsInput} {shape} ({what}), {signature.TimeInput} {time} (times){classes}; output: {signature.Output} {shape}");
         }
 
         if (velocity.Contract is { } contract)

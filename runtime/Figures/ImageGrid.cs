@@ -11,22 +11,30 @@ public static class ImageGrid
 {
     public const int MaxImages = 400;
 
+    /// <summary>Samples in a square grid, or a row per class when their classes are given.</summary>
     public static void Save(string path, float[] images, IReadOnlyList<int> shape, long[]? classes, (double Low, double High) range, bool overwrite, int scale = 3)
     {
-        int channels = shape[0], height = shape[1], width = shape[2], size = channels * height * width;
+        int size = shape.Aggregate(1, (a, b) => a * b);
         int count = Math.Min(images.Length / size, MaxImages);
-        int[][] rows = classes is null
+        int[][] order = classes is null
             ? Enumerable.Range(0, count).Chunk((int)Math.Ceiling(Math.Sqrt(count))).ToArray()
             : Enumerable.Range(0, count).GroupBy(i => classes[i]).OrderBy(g => g.Key).Select(g => g.ToArray()).ToArray();
-        int columns = rows.Max(r => r.Length);
+        Save(path, order.Select(row => row.Select(i => images.AsSpan(i * size, size).ToArray()).ToArray()).ToArray(), shape, range, overwrite, scale);
+    }
+
+    /// <summary>Images laid out as given: one list of images per row.</summary>
+    public static void Save(string path, IReadOnlyList<IReadOnlyList<float[]>> rows, IReadOnlyList<int> shape, (double Low, double High) range, bool overwrite, int scale = 3)
+    {
+        int channels = shape[0], height = shape[1], width = shape[2];
+        int columns = rows.Max(r => r.Count);
         const int gap = 2;
-        using var bitmap = new SKBitmap(columns * (width * scale + gap) + gap, rows.Length * (height * scale + gap) + gap);
+        using var bitmap = new SKBitmap(columns * (width * scale + gap) + gap, rows.Count * (height * scale + gap) + gap);
         bitmap.Erase(SKColors.White);
-        for (int r = 0; r < rows.Length; r++)
+        for (int r = 0; r < rows.Count; r++)
         {
-            for (int c = 0; c < rows[r].Length; c++)
+            for (int c = 0; c < rows[r].Count; c++)
             {
-                Draw(bitmap, images.AsSpan(rows[r][c] * size, size), channels, height, width, range, gap + c * (width * scale + gap), gap + r * (height * scale + gap), scale);
+                Draw(bitmap, rows[r][c], channels, height, width, range, gap + c * (width * scale + gap), gap + r * (height * scale + gap), scale);
             }
         }
 

@@ -48,6 +48,24 @@ public sealed class ImageModelTests
     }
 
     [TestMethod]
+    public void ImagePathFigureAndInfoDescribeAnImageModel()
+    {
+        using var files = new TestFiles();
+        string model = TinyModel(files);
+        var (code, error) = CommandLine.Runtime("plot", "image-path", "--model", model, "--class", "all", "--n", "2", "--snapshots", "3", "--steps", "4", "--out", files["path.png"]);
+        Assert.AreEqual(0, code, error);
+        byte[] png = File.ReadAllBytes(files["path.png"]);
+        // 3 snapshots of 8x8 pixels drawn 3x3 with 2-pixel gaps: 3 * 26 + 2 wide, 2 * 26 + 2 high.
+        Assert.AreEqual(80, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));
+        Assert.AreEqual(54, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+
+        var (infoCode, output, infoError) = CommandLine.RuntimeWithOutput("info", "--model", model);
+        Assert.AreEqual(0, infoCode, infoError);
+        StringAssert.Contains(output, "inputs: x [N, 1, 8, 8] (images), t [N] (times), y [N] (int64 classes, 3 the null class); output: v [N, 1, 8, 8]");
+        StringAssert.Contains(output, "flowmatching.data.shape = 1,8,8");
+    }
+
+    [TestMethod]
     public void ImageSamplingIsChunkInvariantByteForByte()
     {
         using var files = new TestFiles();
