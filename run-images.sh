@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Images end to end: Fashion-MNIST (Debian's dataset-fashion-mnist, installed here when missing and this
+# runs as root), then class-conditional samples of the shipped U-Net at several guidance scales (.npy,
+# .labels.npy and a PNG grid each) and the noise-to-image strip. With TRAIN=1 it first trains the model
+# itself with the shipped model's command (hours on 2 CPU cores; Ctrl-C checkpoints, TRAIN=1 again resumes
+# nothing by itself: use the resume command it prints). Output folder: the first argument (default out/images).
+set -euo pipefail
+cd "$(dirname "$0")"
+out=${1:-out/images}
+data=/usr/share/datasets/fashion-mnist
+mkdir -p "$out"
+
+if [[ ! -f $data/train-images-idx3-ubyte.gz ]]; then
+  if [[ $(id -u) -eq 0 ]]; then
+    apt-get update && apt-get install -y dataset-fashion-mnist
+  else
+    echo "Fashion-MNIST is missing: sudo apt-get install dataset-fashion-mnist" >&2
+    exit 1
+  fi
+fi
+
+dotnet build Pipeline.sln -c Release
+trainer() { dotnet trainer/bin/Release/net10.0/trainer.dll "$@"; }
+runtime() { dotnet runtime/bin/Release/net10.0/runtime.dll "$@"; }
+
+model=models/fashion-mnist.onnx
+if [[ ${TRAIN:-0} == 1 ]]; then
+  model=$out/fashion-mnist.onnx
+  trainer train --target fashion-mnist --network unet --channels 32,64,64 --batch 128 --steps 4000 --lr 1e-3 --lr-step 1500 --lr-gamma 0.6 \
+    --ema 0.999 --validation-batch 256 --validation-every 250 --seed 0 --out "$model" --loss-csv "$out/loss.csv" --checkpoint-every 250 --force
+fi
+
+for w in 0 1 2 3; do
+  runtime sample --model "$model" --class all --guidance "$w" --n 100 --out "$out/guidance-$w.npy" --force
+done
+runtime plot image-path --model "$model" --class all --n 10 --snapshots 9 --out "$out/noise-to-image.png" --force
+echo "done: $out/guidance-*.npy (+ .labels.npy, .png), noise-to-image.png"
