@@ -54,6 +54,12 @@ public static class SampleCommand
             options.Validate();
 
             using FlowModel model = modelOptions.Open(parse);
+            if (model.SamplerGraph is { } unrolled)
+            {
+                parse.Refuse($"does not apply to {model.Source}, a sampler graph that runs {unrolled}", [sampler, method, steps, eps, diffusion, denoise, .. solverOptions.All]);
+                options = new OdeSamplingOptions { Chunk = options.Chunk };
+            }
+
             if (model.SampleShape.Count == 3)
             {
                 return ImageSampling.Run(parse, model, options with { Conditioning = ImageSampling.Conditioning(parse, model, classChoice, guidance) },

@@ -9,5 +9,6 @@ public static class TrainerCommands
     {
         TrainCommand.Create(),
         ExportCommand.Create(),
+        ExportSamplerCommand.Create(),
     };
 }

@@ -25,6 +25,7 @@ public sealed class FlowModel : IDisposable
 
     private readonly IVelocityField _model;
     private readonly IVelocityField _field;
+    private readonly OnnxSamplerGraph? _graph;
 
     private FlowModel(string source, IVelocityField model, IInterpolant interpolant, ModelContract? contract, OnnxSignature? signature, string provider)
     {
@@ -37,16 +38,25 @@ public sealed class FlowModel : IDisposable
         Provider = provider;
     }
 
+    private FlowModel(string source, OnnxSamplerGraph graph, ModelContract? contract, string provider)
+        : this(source, new NoVelocityField(graph.Dimension, source), new LinearInterpolant(), contract, null, provider)
+    {
+        _graph = graph;
+    }
+
+    /// <summary>What a sampler graph model unrolls (euler:K); null for velocity models.</summary>
+    public string? SamplerGraph => _graph?.Method;
+
     /// <summary>The file (or exact:NAME) the model came from.</summary>
     public string Source { get; }
 
     public int Dimension => _field.Dimension;
 
     /// <summary>The shape of one sample: [d] for points, [C, H, W] for images.</summary>
-    public IReadOnlyList<int> SampleShape => Signature?.SampleShape ?? [Dimension];
+    public IReadOnlyList<int> SampleShape => Signature?.SampleShape ?? _graph?.SampleShape ?? [Dimension];
 
     /// <summary>The classes of a class-conditional model (the null class's id); 0 otherwise.</summary>
-    public int Classes => (_model as IClassConditionalField)?.Classes ?? 0;
+    public int Classes => _graph is { HasClasses: true } ? Contract?.NullClass ?? 0 : (_model as IClassConditionalField)?.Classes ?? 0;
 
     /// <summary>The interpolant the SDE and the score use: from the metadata, else the load options, else linear.</summary>
     public IInterpolant Interpolant { get; }
@@ -87,7 +97,9 @@ public sealed class FlowModel : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        return CreateSampler(options, seed).Sample(offset, count, seed, observer, cancellationToken);
+        return _graph is null
+            ? CreateSampler(options, seed).Sample(offset, count, seed, observer, cancellationToken)
+            : SampleGraph(_graph, count, options, seed, offset, cancellationToken);
     }
 
     /// <summary>
@@ -135,7 +147,61 @@ public sealed class FlowModel : IDisposable
         return new LogLikelihoodResult(logDensity, evaluations, estimator);
     }
 
-    public void Dispose() => (_model as IDisposable)?.Dispose();
+    public void Dispose()
+    {
+        (_model as IDisposable)?.Dispose();
+        _graph?.Dispose();
+    }
+
+    // A sampler graph draws the same starting points as the step-by-step sampler and runs them through its
+    // own unrolled method, so only a chunk size and classes (without guidance) apply to it.
+    private IEnumerable<SampleChunk> SampleGraph(OnnxSamplerGraph graph, long count, SamplingOptions options, long seed, long offset, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        if (options is not OdeSamplingOptions { Solver: { Method: OdeMethod.Euler, Tolerances: null } solver } || (solver.Steps is { } steps && $"euler:{steps}" != graph.Method))
+        {
+            throw new InvalidSettingException("Method", $"{Source} is a sampler graph that runs {graph.Method}; it takes no other method or step count");
+        }
+
+        if (options.Conditioning is { } conditioning && (conditioning.Guidance != 1 || !graph.HasClasses))
+        {
+            throw new InvalidSettingException("Guidance", $"{Source} is a sampler graph without guidance: sample it with guidance 1 (classes only where it has them)");
+        }
+
+        var normal = new StandardNormal(Dimension);
+        for (long done = 0; done < count; done += options.Chunk)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int size = (int)Math.Min(options.Chunk, count - done);
+            long first = offset + done;
+            var start = new float[size * Dimension];
+            for (int i = 0; i < size; i++)
+            {
+                normal.SampleIndexed((ulong)seed, first + i, start.AsSpan(i * Dimension, Dimension));
+            }
+
+            long[]? classes = graph.HasClasses
+                ? Enumerable.Range(0, size).Select(i => (options.Conditioning?.Classes ?? ClassSelection.None).ClassOf(first + i, Classes)).ToArray()
+                : null;
+            var samples = new float[start.Length];
+            graph.Run(start, classes, samples);
+            if (samples.Any(v => !float.IsFinite(v)))
+            {
+                throw new NonFiniteValueException(1, "the sampler graph's output");
+            }
+
+            yield return new SampleChunk(first, size, Dimension, samples, int.Parse(graph.Method.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture)) { Classes = classes };
+        }
+    }
+
+    // Stands in for the field of a sampler graph, which has none to evaluate.
+    private sealed class NoVelocityField(int dimension, string source) : IVelocityField
+    {
+        public int Dimension => dimension;
+
+        public void Evaluate(double t, ReadOnlySpan<float> points, Span<float> velocity) =>
+            throw new InvalidSettingException("Model", $"{source} is a sampler graph: it samples in one call and has no velocity field to integrate or score");
+    }
 
     private static FlowModel LoadExact(string source, ModelLoadOptions options)
     {
@@ -179,6 +245,12 @@ public sealed class FlowModel : IDisposable
 
         try
         {
+            if (session.ModelMetadata.CustomMetadataMap.TryGetValue(MetadataKeys.Sampler, out string? method))
+            {
+                options.Logger.LogInformation("{Path} on ONNX Runtime {Provider}: a sampler graph ({Method}), one call per chunk", path, cuda ? "CUDA" : "CPU", method);
+                return new FlowModel(path, new OnnxSamplerGraph(session, method, path), ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, path), cuda ? "CUDA" : "CPU");
+            }
+
             var signature = OnnxSignature.Resolve(session, path);
             ModelContract? contract = ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, path);
             if (contract is not null && contract.Dimension != signature.Dimension)

@@ -30,4 +30,7 @@ public static class MetadataKeys
     public const string ValueRange = "flowmatching.data.range";
     public const string ClassNames = "flowmatching.data.classes";
     public const string NullClass = "flowmatching.data.null_class";
+
+    // A sampler graph (z -> x1) rather than a velocity field: euler:K.
+    public const string Sampler = "flowmatching.sampler";
 }

@@ -5,11 +5,17 @@ using Google.Protobuf;
 namespace FlowMatching.Training.Onnx;
 
 /// <summary>Small helpers that append readable, named nodes, initializers and typed inputs to an ONNX graph.</summary>
-public sealed class OnnxGraphBuilder(string name)
+public sealed class OnnxGraphBuilder(GraphProto graph)
 {
     private const int FloatType = (int)TensorProto.Types.DataType.Float;
 
-    public GraphProto Graph { get; } = new() { Name = name };
+    public OnnxGraphBuilder(string name)
+        : this(new GraphProto { Name = name })
+    {
+    }
+
+    /// <summary>The graph being built (a new one, or one given to extend).</summary>
+    public GraphProto Graph { get; } = graph;
 
     public string Initializer(string tensorName, ReadOnlySpan<float> values, params long[] dims)
     {

@@ -1,0 +1,102 @@
+using System.Globalization;
+using FlowMatching.Contract;
+using FlowMatching.Errors;
+using FlowMatching.Training.Onnx.Proto;
+using Google.Protobuf;
+
+namespace FlowMatching.Training.Onnx;
+
+/// <summary>
+/// The whole K-step Euler sampler as one ONNX graph, z (and y for class-conditional models) -> x1: the velocity
+/// field's nodes repeated K times with t_k = k / K, all steps sharing the field's weights, then the data's
+/// standardisation undone. Any ONNX Runtime (Python, C++, JavaScript) samples it in one call with no
+/// integrator code. The metadata is the field's plus <see cref="MetadataKeys.Sampler"/>.
+/// </summary>
+public static class SamplerGraph
+{
+    public const string NoiseInput = "z";
+    public const string SampleOutput = "x1";
+
+    public static ModelProto Unroll(ModelProto field, int steps, string source)
+    {
+        if (steps is < 1 or > 1000)
+        {
+            throw new InvalidSettingException("Steps", $"must be between 1 and 1000 for a sampler graph, not {steps}");
+        }
+
+        if (field.MetadataProps.Any(p => p.Key == MetadataKeys.Sampler))
+        {
+            throw new ModelContractException(source, "is already a sampler graph", MetadataKeys.Sampler);
+        }
+
+        GraphProto graph = field.Graph;
+        ValueInfoProto x = graph.Input.FirstOrDefault(i => i.Name == ModelSignature.PointsInput)
+            ?? throw new ModelContractException(source, "has no input x: only this project's velocity models can be unrolled");
+        if (!graph.Input.Any(i => i.Name == ModelSignature.TimeInput) || !graph.Output.Any(o => o.Name == ModelSignature.VelocityOutput))
+        {
+            throw new ModelContractException(source, "needs inputs x and t and the output v to be unrolled");
+        }
+
+        var unrolled = new GraphProto { Name = $"euler_{steps}_sampler" };
+        unrolled.Initializer.AddRange(graph.Initializer);
+        unrolled.Input.Add(Renamed(x, NoiseInput));
+        unrolled.Input.AddRange(graph.Input.Where(i => i.Name == ModelSignature.ClassInput));
+        unrolled.Output.Add(Renamed(x, SampleOutput));
+        var builder = new OnnxGraphBuilder(unrolled);
+        string batch = builder.Node("Slice", "sampler/batch_size", [builder.Node("Shape", "sampler/z_shape", [NoiseInput]), builder.Initializer("sampler/zero", [0L], 1), builder.Initializer("sampler/one", [1L], 1)]);
+        string h = builder.Initializer("sampler/step_size", [1f / steps], 1);
+        var shared = new HashSet<string>(graph.Initializer.Select(i => i.Name).Append(ModelSignature.ClassInput));
+        string state = NoiseInput;
+        for (int k = 0; k < steps; k++)
+        {
+            string time = builder.Node("Expand", $"step{k}/t", [builder.Initializer($"step{k}/t_value", [(float)k / steps], 1), batch]);
+            string Map(string name) => name switch
+            {
+                "" => "",
+                ModelSignature.PointsInput => state,
+                ModelSignature.TimeInput => time,
+                _ when shared.Contains(name) => name,
+                _ => $"step{k}/{name}",
+            };
+
+            foreach (NodeProto node in graph.Node)
+            {
+                NodeProto copy = node.Clone();
+                copy.Name = $"step{k}/{node.Name}";
+                copy.Input.Clear();
+                copy.Input.AddRange(node.Input.Select(Map));
+                copy.Output.Clear();
+                copy.Output.AddRange(node.Output.Select(Map));
+                unrolled.Node.Add(copy);
+            }
+
+            string moved = builder.Node("Mul", $"step{k}/h_v", [Map(ModelSignature.VelocityOutput), h]);
+            state = builder.Node("Add", k == steps - 1 && !Standardised(field) ? SampleOutput : $"step{k}/x_next", [state, moved]);
+        }
+
+        if (Standardised(field))
+        {
+            double[] mean = Numbers(field, MetadataKeys.DataMean), std = Numbers(field, MetadataKeys.DataStd);
+            string scaled = builder.Node("Mul", "sampler/data_scaled", [state, builder.Initializer("sampler/data_std", std.Select(v => (float)v).ToArray(), 1, std.Length)]);
+            builder.Node("Add", SampleOutput, [scaled, builder.Initializer("sampler/data_mean", mean.Select(v => (float)v).ToArray(), 1, mean.Length)]);
+        }
+
+        var model = field.Clone();
+        model.Graph = unrolled;
+        model.DocString = $"Euler sampler of a stochastic-interpolant velocity field, {steps} steps: x1 = sampler(z).";
+        model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.Sampler, Value = $"euler:{steps.ToString(CultureInfo.InvariantCulture)}" });
+        return model;
+    }
+
+    private static bool Standardised(ModelProto field) => field.MetadataProps.Any(p => p.Key == MetadataKeys.DataMean);
+
+    private static double[] Numbers(ModelProto field, string key) =>
+        field.MetadataProps.Single(p => p.Key == key).Value.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+
+    private static ValueInfoProto Renamed(ValueInfoProto value, string name)
+    {
+        ValueInfoProto copy = value.Clone();
+        copy.Name = name;
+        return copy;
+    }
+}
