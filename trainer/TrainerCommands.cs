@@ -9,6 +9,7 @@ public static class TrainerCommands
     {
         TrainCommand.Create(),
         ExportCommand.Create(),
-        ExportSamplerCommand.Create(),
+        ModelRewriteCommand.ExportSampler(),
+        ModelRewriteCommand.Quantize(),
     };
 }

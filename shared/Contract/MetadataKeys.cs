@@ -33,4 +33,7 @@ public static class MetadataKeys
 
     // A sampler graph (z -> x1) rather than a velocity field: euler:K.
     public const string Sampler = "flowmatching.sampler";
+
+    // Weights stored in a lower precision: int8-dynamic (per-channel int8 weights, activations quantized per call).
+    public const string Quantization = "flowmatching.quantization";
 }

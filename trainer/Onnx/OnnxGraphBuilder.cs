@@ -33,6 +33,27 @@ public sealed class OnnxGraphBuilder(GraphProto graph)
         return tensorName;
     }
 
+    /// <summary>An int8 initializer (quantized weights, zero points).</summary>
+    public string Int8Initializer(string tensorName, ReadOnlySpan<sbyte> values, params long[] dims)
+    {
+        var tensor = new TensorProto { Name = tensorName, DataType = (int)TensorProto.Types.DataType.Int8, RawData = LittleEndianBytes(values) };
+        tensor.Dims.AddRange(dims);
+        Graph.Initializer.Add(tensor);
+        return tensorName;
+    }
+
+    /// <summary>Adds a node with several outputs, named <paramref name="name"/>.0, .1, ...; returns their names.</summary>
+    public string[] Node(string opType, string name, int outputs, IEnumerable<string> inputs, params AttributeProto[] attributes)
+    {
+        string[] names = Enumerable.Range(0, outputs).Select(i => $"{name}.{i}").ToArray();
+        var node = new NodeProto { OpType = opType, Name = name };
+        node.Output.AddRange(names);
+        node.Input.AddRange(inputs);
+        node.Attribute.AddRange(attributes);
+        Graph.Node.Add(node);
+        return names;
+    }
+
     /// <summary>Adds a node with one output named <paramref name="output"/> and returns that name.</summary>
     public string Node(string opType, string output, IEnumerable<string> inputs, params AttributeProto[] attributes)
     {
