@@ -49,6 +49,12 @@ public static class OnnxExporter
             }
         }
 
+        return Model(graph.Graph, contract, "Velocity field b_t(x) of a stochastic interpolant: v = b(x, t).");
+    }
+
+    /// <summary>A graph as a model file at this exporter's opset and IR version, with the contract as metadata.</summary>
+    public static ModelProto Model(GraphProto graph, ModelContract contract, string description)
+    {
         var model = new ModelProto
         {
             IrVersion = IrVersion,
@@ -56,8 +62,8 @@ public static class OnnxExporter
             ProducerVersion = contract.ProducerVersion,
             Domain = "flowmatching",
             ModelVersion = ModelContract.CurrentFormatVersion,
-            DocString = "Velocity field b_t(x) of a stochastic interpolant: v = b(x, t).",
-            Graph = graph.Graph,
+            DocString = description,
+            Graph = graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         model.MetadataProps.AddRange(contract.ToProperties().Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));

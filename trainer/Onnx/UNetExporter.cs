@@ -64,19 +64,7 @@ public static class UNetExporter
         }
 
         writer.Conv("output", writer.Silu("output.silu", writer.GroupNorm("outputNorm", h)), output: ModelSignature.VelocityOutput);
-        var model = new ModelProto
-        {
-            IrVersion = OnnxExporter.IrVersion,
-            ProducerName = contract.Producer,
-            ProducerVersion = contract.ProducerVersion,
-            Domain = "flowmatching",
-            ModelVersion = ModelContract.CurrentFormatVersion,
-            DocString = "Velocity field b_t(x, y) of a stochastic interpolant on images: v = b(x, t, y).",
-            Graph = graph.Graph,
-        };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxExporter.Opset });
-        model.MetadataProps.AddRange(contract.ToProperties().Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
-        return model;
+        return OnnxExporter.Model(graph.Graph, contract, "Velocity field b_t(x, y) of a stochastic interpolant on images: v = b(x, t, y).");
     }
 
     // Appends the U-Net's layers by the TorchSharp parameter names of the module they come from.
