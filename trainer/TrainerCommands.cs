@@ -11,5 +11,6 @@ public static class TrainerCommands
         ExportCommand.Create(),
         ModelRewriteCommand.ExportSampler(),
         ModelRewriteCommand.Quantize(),
+        ClassifierCommand.Create(),
     };
 }

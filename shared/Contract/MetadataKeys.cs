@@ -36,4 +36,7 @@ public static class MetadataKeys
 
     // Weights stored in a lower precision: int8-dynamic (per-channel int8 weights, activations quantized per call).
     public const string Quantization = "flowmatching.quantization";
+
+    // Classifiers only: the share of the held-out split classified correctly.
+    public const string TestAccuracy = "flowmatching.classifier.test_accuracy";
 }

@@ -52,6 +52,9 @@ public sealed record ModelContract(
 
     public bool IsImageModel => Shape.Count == 3;
 
+    /// <summary>A classifier's accuracy on its held-out split; null for velocity models.</summary>
+    public double? TestAccuracy { get; init; }
+
     public const int CurrentFormatVersion = 1;
 
     public IReadOnlyList<KeyValuePair<string, string>> ToProperties() =>
@@ -86,6 +89,10 @@ public sealed record ModelContract(
         [
             new(MetadataKeys.ClassNames, System.Text.Json.JsonSerializer.Serialize(ClassNames)),
             new(MetadataKeys.NullClass, ClassNames.Count.ToString(CultureInfo.InvariantCulture)),
+        ],
+        .. TestAccuracy is not { } accuracy ? Array.Empty<KeyValuePair<string, string>>() :
+        [
+            new(MetadataKeys.TestAccuracy, accuracy.ToString("R", CultureInfo.InvariantCulture)),
         ],
     ];
 
@@ -161,6 +168,7 @@ public sealed record ModelContract(
             Shape = Optional(MetadataKeys.Shape) is null ? [] : Widths(MetadataKeys.Shape),
             ValueRange = Numbers(MetadataKeys.ValueRange),
             ClassNames = Optional(MetadataKeys.ClassNames) is { } names ? Names(names) : [],
+            TestAccuracy = Optional(MetadataKeys.TestAccuracy) is null ? null : Parse<double>(MetadataKeys.TestAccuracy),
         };
         if (contract.Shape.Count is not (0 or 3) || (contract.Shape.Count == 3 && contract.Shape.Aggregate(1, (a, b) => a * b) != contract.Dimension))
         {
