@@ -20,12 +20,25 @@ public static class EvaluateCommand
         Option<int> draws = CommandRunner.Option("--target-draws", "average the discrepancies over this many independent target sets (one set alone scatters by tens of percent)", SampleEvaluation.DefaultTargetDraws);
         Option<string?> report = CommandRunner.Option<string?>("--report", "also write the figures as JSON here");
         Option<bool> force = CommandRunner.Option("--force", "overwrite an existing report", false);
+        Option<string> classifier = CommandRunner.Option("--classifier", "image samples: the feature classifier (trainer classifier)", Path.Combine("models", "fashion-mnist-classifier.onnx"));
+        Option<string?> data = CommandRunner.Option<string?>("--data", "image samples: the folder of Fashion-MNIST's files");
+        Option<int> trainCount = CommandRunner.Option("--train-images", "image samples: training images for the memorisation reference", 10000);
         var command = new Command("evaluate", "Energy distance and MMD against fresh target samples (beside their noise floors), and mode or square coverage")
         {
-            samples, target, seed, maxPoints, draws, report, force,
+            samples, target, seed, maxPoints, draws, report, force, classifier, data, trainCount,
         };
         command.SetAction((parse, cancellation) =>
         {
+            if (parse.GetValue(samples)!.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+            {
+                parse.Refuse("applies to point samples (CSV)", seed, maxPoints, draws);
+                ImageEvaluation images = ImageEvaluating.Measure(parse.GetValue(samples)!, parse.GetValue(target)!, parse.GetValue(data), parse.GetValue(classifier)!, parse.InRange(trainCount, 10, 60000), cancellation);
+                Console.Out.Write(ImageEvaluating.Summary(parse.GetValue(samples)!, images));
+                WriteReport(parse, report, force, images);
+                return 0;
+            }
+
+            parse.Refuse("applies to image samples (.npy)", classifier, data, trainCount);
             IDistribution distribution = TargetCatalog.Parse(parse.GetValue(target)!);
             string path = parse.GetValue(samples)!;
             PointSet points = PointCsv.Read(path, distribution.Dimension);
@@ -35,14 +48,18 @@ public static class EvaluateCommand
             ProgressReporter.Run("evaluate", targetDraws, progress => evaluation = SampleEvaluation.Measure(
                 distribution, points, parse.GetValue(seed), limit, targetDraws, progress, cancellation));
             Console.Out.Write(Summary(path, evaluation!));
-            if (parse.GetValue(report) is { } reportPath)
-            {
-                AtomicFile.WriteAllBytes(reportPath, JsonSerializer.SerializeToUtf8Bytes(evaluation, new JsonSerializerOptions { WriteIndented = true }), parse.GetValue(force));
-            }
-
+            WriteReport(parse, report, force, evaluation!);
             return 0;
         });
         return command;
+    }
+
+    private static void WriteReport<T>(ParseResult parse, Option<string?> report, Option<bool> force, T evaluation)
+    {
+        if (parse.GetValue(report) is { } reportPath)
+        {
+            AtomicFile.WriteAllBytes(reportPath, JsonSerializer.SerializeToUtf8Bytes(evaluation, new JsonSerializerOptions { WriteIndented = true }), parse.GetValue(force));
+        }
     }
 
     public static string Summary(string source, SampleEvaluation e)

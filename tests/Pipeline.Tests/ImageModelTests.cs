@@ -138,4 +138,25 @@ public sealed class ImageModelTests
         StringAssert.Contains(System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(files["l.npy"]), 10, 60), "'shape': (3,)");
         CollectionAssert.AreEqual(new long[] { 7, 8, 9 }, NpyFile.ReadInt64(files["l.npy"]).Values);
     }
+
+    [TestMethod]
+    public void EvaluateReportsImageStatisticsInTheClassifiersFeatureSpace()
+    {
+        using var files = new TestFiles();
+        string model = TinyModel(files);
+        (string images, string labels) = IdxTests.Fixture(files, count: 24);
+        string set = $"idx:{images},{labels}";
+        Assert.AreEqual(0, CommandLine.Trainer("classifier", "--target", set, "--test", set, "--steps", "40", "--batch", "8", "--out", files["c.onnx"]).ExitCode);
+        Assert.AreEqual(0, CommandLine.Runtime("sample", "--model", model, "--class", "all", "--n", "24", "--steps", "3", "--out", files["s.npy"]).ExitCode);
+        var (code, output, error) = CommandLine.RuntimeWithOutput("evaluate", "--samples", files["s.npy"], "--target", set, "--classifier", files["c.onnx"], "--train-images", "24", "--report", files["r.json"]);
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(output, "classified as the class asked for");
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(files["r.json"]));
+        Assert.AreEqual(24, report.RootElement.GetProperty("Count").GetInt32());
+        Assert.AreEqual(3, report.RootElement.GetProperty("ClassShares").GetArrayLength());
+        Assert.IsTrue(report.RootElement.TryGetProperty("ConditionalAccuracy", out _));
+        (code, _, error) = CommandLine.RuntimeWithOutput("evaluate", "--samples", files["s.npy"], "--target", set, "--classifier", files["c.onnx"], "--target-draws", "3");
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, "--target-draws");
+    }
 }
