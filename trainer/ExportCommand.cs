@@ -30,10 +30,7 @@ public static class ExportCommand
 
             CheckpointHeader header = TrainingCheckpoint.ReadHeader(path);
             TrainingData data = TrainingData.Load(header.Options.Target, header.Options.DataFolder);
-            if (header.DataFingerprint != data.Fingerprint)
-            {
-                throw new UserInputException($"{path}: the training data {header.Options.Target} changed since this checkpoint was written, so its standardisation cannot be recovered");
-            }
+            data.RequireSameAs(header, path, "its standardisation cannot be recovered");
 
             using AtomicFile model = AtomicFile.Create(modelPath, parse.GetValue(force));
             (IFieldNetwork network, _) = TrainingCheckpoint.LoadForExport(path, data.Target);

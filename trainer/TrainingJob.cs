@@ -82,10 +82,7 @@ public sealed class TrainingJob(TrainingOptions options, string modelPath, strin
     private CheckpointHeader CheckResume(string resume, TrainingData data)
     {
         CheckpointHeader header = TrainingCheckpoint.ReadHeader(resume);
-        if (header.DataFingerprint != data.Fingerprint)
-        {
-            throw new UserInputException($"{resume}: the training data {options.Target} changed since this checkpoint was written; resume on the same data or start a new run");
-        }
+        data.RequireSameAs(header, resume, "resume on the same data or start a new run");
 
         if (options.Steps <= header.Step)
         {

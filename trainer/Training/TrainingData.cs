@@ -1,4 +1,7 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using FlowMatching.Distributions;
+using FlowMatching.Errors;
 
 namespace FlowMatching.Training.Training;
 
@@ -9,18 +12,27 @@ namespace FlowMatching.Training.Training;
 /// </summary>
 public sealed record TrainingData(IDistribution Target, Standardization? Scaling, string? Fingerprint)
 {
+    /// <summary>Refuses a checkpoint written on other data than this (its fingerprint differs).</summary>
+    public void RequireSameAs(CheckpointHeader header, string checkpoint, string consequence)
+    {
+        if (header.DataFingerprint != Fingerprint)
+        {
+            throw new DataFormatException(checkpoint, $"the training data {header.Options.Target} changed since this checkpoint was written; {consequence}");
+        }
+    }
+
     public static TrainingData Load(string target, string? dataFolder = null)
     {
         if (ImageTargets.IsImageTarget(target))
         {
             ImageDataset images = ImageTargets.Load(target, dataFolder);
-            byte[] all = new byte[images.Count * images.Dimension * sizeof(float)];
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             for (int i = 0; i < images.Count; i++)
             {
-                System.Runtime.InteropServices.MemoryMarshal.AsBytes(images.Image(i)).CopyTo(all.AsSpan(i * images.Dimension * sizeof(float)));
+                hash.AppendData(MemoryMarshal.AsBytes(images.Image(i)));
             }
 
-            return new TrainingData(images, null, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(all)));
+            return new TrainingData(images, null, Convert.ToHexString(hash.GetHashAndReset()));
         }
 
         IDistribution distribution = TargetCatalog.Parse(target);
@@ -30,8 +42,7 @@ public sealed record TrainingData(IDistribution Target, Standardization? Scaling
         }
 
         Standardization scaling = Standardization.Fit(data.Points, target[TargetCatalog.CsvPrefix.Length..]);
-        byte[] raw = System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.Points.Values.AsSpan()).ToArray();
-        string fingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(raw));
+        string fingerprint = Convert.ToHexString(SHA256.HashData(MemoryMarshal.AsBytes(data.Points.Values.AsSpan())));
         return new TrainingData(new EmpiricalDistribution(data.Name, scaling.Apply(data.Points)), scaling, fingerprint);
     }
 }
