@@ -245,6 +245,11 @@ public sealed class FlowModel : IDisposable
 
         try
         {
+            if (session.ModelMetadata.CustomMetadataMap.TryGetValue(MetadataKeys.NetworkKind, out string? kind) && kind == "classifier")
+            {
+                throw new ModelContractException(path, "is a feature classifier (for evaluating image samples), not a velocity model to sample");
+            }
+
             if (session.ModelMetadata.CustomMetadataMap.TryGetValue(MetadataKeys.Sampler, out string? method))
             {
                 options.Logger.LogInformation("{Path} on ONNX Runtime {Provider}: a sampler graph ({Method}), one call per chunk", path, cuda ? "CUDA" : "CPU", method);

@@ -151,6 +151,9 @@ public sealed class ImageModelTests
         var (code, output, error) = CommandLine.RuntimeWithOutput("evaluate", "--samples", files["s.npy"], "--target", set, "--classifier", files["c.onnx"], "--train-images", "24", "--report", files["r.json"]);
         Assert.AreEqual(0, code, error);
         StringAssert.Contains(output, "classified as the class asked for");
+        var (infoCode, _, infoError) = CommandLine.RuntimeWithOutput("info", "--model", files["c.onnx"]);
+        Assert.AreEqual(1, infoCode);
+        StringAssert.Contains(infoError, "is a feature classifier");
         using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(files["r.json"]));
         Assert.AreEqual(24, report.RootElement.GetProperty("Count").GetInt32());
         Assert.AreEqual(3, report.RootElement.GetProperty("ClassShares").GetArrayLength());
