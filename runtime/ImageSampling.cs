@@ -31,6 +31,12 @@ public static class ImageSampling
             _ when int.TryParse(choice, out int k) && k >= 0 && k < model.Classes => ClassSelection.Of(k),
             _ => throw new UserInputException($"--class {choice}: expected a class from 0 to {model.Classes - 1}, all or none"),
         };
+        if (!parse.IsGiven(guidance) && classes != ClassSelection.None && model.Contract?.Recommended is { } recommended)
+        {
+            Console.Error.WriteLine($"runtime: {model.Source} recommends guidance {recommended.Guidance}; --guidance chooses another");
+            return new Conditioning(classes, recommended.Guidance);
+        }
+
         return new Conditioning(classes, parse.GetValue(guidance));
     }
 

@@ -60,6 +60,13 @@ public static class SampleCommand
                 options = new OdeSamplingOptions { Chunk = options.Chunk };
             }
 
+            if (options is OdeSamplingOptions ode && model.RecommendedSolver is { } recommended && !parse.IsGiven(method))
+            {
+                // The model's measured best method; its steps too unless --steps says otherwise.
+                options = ode with { Solver = recommended with { Steps = parse.IsGiven(steps) ? ode.Solver.Steps : recommended.Steps } };
+                Console.Error.WriteLine($"runtime: {model.Source} recommends {Describe(options)} {((OdeSamplingOptions)options).Solver.Steps} steps; --method and --steps choose others");
+            }
+
             if (model.SampleShape.Count == 3)
             {
                 return ImageSampling.Run(parse, model, options with { Conditioning = ImageSampling.Conditioning(parse, model, classChoice, guidance) },

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FlowMatching.Cli;
+using FlowMatching.Contract;
 using FlowMatching.Io;
 using FlowMatching.Training.Onnx;
 using FlowMatching.Training.Onnx.Proto;
@@ -59,6 +60,40 @@ public static class ModelRewriteCommand
             (parse, field, path) => (SamplerGraph.Unroll(field, parse.GetValue(steps), path), $"{parse.GetValue(steps)} Euler steps of {path} in one graph (z -> x1)"),
             steps);
     }
+
+    public static Command Recommend()
+    {
+        Option<string> method = CommandRunner.Choice("--method", "fixed-step ODE method", "euler", [.. RecommendedSampling.Methods]);
+        Option<int> steps = CommandRunner.Option("--steps", "its steps", OdeDefaultSteps);
+        Option<double> guidance = CommandRunner.Option("--guidance", "classifier-free guidance scale (class-conditional models)", 1.0);
+        return Create("recommend", "Store the sampler measured best for a model in its metadata; runtime sample uses it for what its user leaves unset",
+            (parse, field, path) =>
+            {
+                if (field.MetadataProps.Any(p => p.Key == MetadataKeys.Sampler))
+                {
+                    throw new UserInputException($"{path}: a sampler graph has its steps built in; recommend for the velocity model");
+                }
+
+                if (!field.MetadataProps.Any(p => p.Key == MetadataKeys.ClassNames))
+                {
+                    parse.Refuse($"applies only to class-conditional models, and {path} has no classes", guidance);
+                }
+
+                var recommended = new RecommendedSampling(parse.GetValue(method)!, parse.InRange(steps, 1, 1_000_000), parse.InRange(guidance, 0.0, 100.0));
+                ModelProto rewritten = field.Clone();
+                HashSet<string> keys = [.. recommended.ToProperties().Select(p => p.Key)];
+                foreach (StringStringEntryProto old in rewritten.MetadataProps.Where(p => keys.Contains(p.Key)).ToList())
+                {
+                    rewritten.MetadataProps.Remove(old);
+                }
+
+                rewritten.MetadataProps.AddRange(recommended.ToProperties().Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
+                return (rewritten, $"{path} recommending {recommended.Method} {recommended.Steps} steps, guidance {recommended.Guidance}");
+            },
+            method, steps, guidance);
+    }
+
+    private const int OdeDefaultSteps = 80;
 
     public static Command Quantize() =>
         Create("quantize", "Write a model with int8 fully connected layers (per-channel weights, activations quantized per call)",

@@ -11,6 +11,7 @@ public static class TrainerCommands
         ExportCommand.Create(),
         ModelRewriteCommand.ExportSampler(),
         ModelRewriteCommand.Quantize(),
+        ModelRewriteCommand.Recommend(),
         ClassifierCommand.Create(),
     };
 }

@@ -126,7 +126,7 @@ public sealed class TrainingJob(TrainingOptions options, string modelPath, strin
                 lossLog?.Write(step);
                 string validation = step.ValidationLoss is { } vl ? $" val {vl:F4}" : "";
                 progress.Report(new WorkProgress(step.Step, options.Steps, $"loss {step.Loss:F4}{validation} {(step.Step - firstStep + 1) / clock.Elapsed.TotalSeconds:F1} steps/s"));
-            }, cancellation));
+            }, cancellation), start: checkpoints.ResumeFrom is { } resumed ? TrainingCheckpoint.ReadHeader(resumed).Step : 0);
         return (network!, last, trainer.FinalCheckpoint);
     }
 }

@@ -64,6 +64,25 @@ public sealed class FlowModel : IDisposable
     /// <summary>The model contract from the file's metadata; null for models without it and for exact fields.</summary>
     public ModelContract? Contract { get; }
 
+    /// <summary>
+    /// The fixed-step ODE solver the model's maker measured best (its guidance is in
+    /// <see cref="ModelContract.Recommended"/>); null when the file recommends none.
+    /// </summary>
+    public OdeSolverOptions? RecommendedSolver => Contract?.Recommended is { } recommended
+        ? new OdeSolverOptions
+        {
+            Method = recommended.Method switch
+            {
+                "euler" => OdeMethod.Euler,
+                "midpoint" => OdeMethod.Midpoint,
+                "heun" => OdeMethod.Heun,
+                "rk4" => OdeMethod.RungeKutta4,
+                _ => throw new ModelContractException(Source, $"names '{recommended.Method}', which this build does not know", MetadataKeys.RecommendedMethod),
+            },
+            Steps = recommended.Steps,
+        }
+        : null;
+
     /// <summary>The graph's inputs and output; null for exact fields.</summary>
     public OnnxSignature? Signature { get; }
 

@@ -10,11 +10,12 @@ namespace FlowMatching.Cli;
 /// </summary>
 public static class ProgressReporter
 {
-    public static void Run(string title, long total, Action<IProgress<WorkProgress>> work)
+    /// <param name="start">units already done before this run (a resumed training's step), left out of the rate</param>
+    public static void Run(string title, long total, Action<IProgress<WorkProgress>> work, long start = 0)
     {
         if (Console.IsErrorRedirected)
         {
-            var sink = new LineSink(title, total);
+            var sink = new LineSink(title, total, start);
             work(sink);
             sink.Finish();
             return;
@@ -24,19 +25,24 @@ public static class ProgressReporter
         console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(context => work(new BarSink(context.AddTask(Markup.Escape(title), maxValue: total), title, total)));
+            .Start(context => work(new BarSink(context.AddTask(Markup.Escape(title), maxValue: total - start), title, total, start)));
     }
 
-    private sealed class BarSink(ProgressTask task, string title, long total) : IProgress<WorkProgress>
+    /// <summary>The time the rest takes at this run's rate; null before the run has done anything.</summary>
+    public static TimeSpan? TimeLeft(TimeSpan elapsed, long done, long total, long start) =>
+        done > start ? elapsed * ((double)(total - done) / (done - start)) : null;
+
+    // The bar spans this run's units only, so its time left is not skewed by work done before a resume.
+    private sealed class BarSink(ProgressTask task, string title, long total, long start) : IProgress<WorkProgress>
     {
         public void Report(WorkProgress value)
         {
-            task.Value = value.Done;
+            task.Value = value.Done - start;
             task.Description = Markup.Escape($"{title} {value.Done}/{total} {value.Status}");
         }
     }
 
-    private sealed class LineSink(string title, long total) : IProgress<WorkProgress>
+    private sealed class LineSink(string title, long total, long start) : IProgress<WorkProgress>
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private TimeSpan _lastPrinted = TimeSpan.FromSeconds(-10);
@@ -67,8 +73,8 @@ public static class ProgressReporter
             _lastPrinted = _clock.Elapsed;
             _lastPrintedDone = _done;
             double seconds = _clock.Elapsed.TotalSeconds;
-            double left = _done > 0 ? seconds * (total - _done) / _done : double.NaN;
-            Console.Error.WriteLine($"{title} {_done}/{total} {_status} elapsed {seconds:F0}s left {(double.IsNaN(left) ? "?" : $"{left:F0}s")}");
+            TimeSpan? left = TimeLeft(_clock.Elapsed, _done, total, start);
+            Console.Error.WriteLine($"{title} {_done}/{total} {_status} elapsed {seconds:F0}s left {(left is { } l ? $"{l.TotalSeconds:F0}s" : "?")}");
         }
     }
 }

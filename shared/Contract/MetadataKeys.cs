@@ -37,6 +37,12 @@ public static class MetadataKeys
     // Weights stored in a lower precision: int8-dynamic (per-channel int8 weights, activations quantized per call).
     public const string Quantization = "flowmatching.quantization";
 
+    // The sampler measured best for this model (RecommendedSampling): a fixed-step ODE method, its steps and
+    // the guidance scale. Optional; all three or none.
+    public const string RecommendedMethod = "flowmatching.recommended.method";
+    public const string RecommendedSteps = "flowmatching.recommended.steps";
+    public const string RecommendedGuidance = "flowmatching.recommended.guidance";
+
     // Classifiers only: the share of the held-out split classified correctly.
     public const string TestAccuracy = "flowmatching.classifier.test_accuracy";
 }

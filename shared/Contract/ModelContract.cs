@@ -55,6 +55,9 @@ public sealed record ModelContract(
     /// <summary>A classifier's accuracy on its held-out split; null for velocity models.</summary>
     public double? TestAccuracy { get; init; }
 
+    /// <summary>The sampler measured best for this model; null when its maker recommended none.</summary>
+    public RecommendedSampling? Recommended { get; init; }
+
     public const int CurrentFormatVersion = 1;
 
     public IReadOnlyList<KeyValuePair<string, string>> ToProperties() =>
@@ -94,6 +97,7 @@ public sealed record ModelContract(
         [
             new(MetadataKeys.TestAccuracy, accuracy.ToString("R", CultureInfo.InvariantCulture)),
         ],
+        .. Recommended?.ToProperties() ?? [],
     ];
 
     /// <summary>
@@ -169,7 +173,10 @@ public sealed record ModelContract(
             ValueRange = Numbers(MetadataKeys.ValueRange),
             ClassNames = Optional(MetadataKeys.ClassNames) is { } names ? Names(names) : [],
             TestAccuracy = Optional(MetadataKeys.TestAccuracy) is null ? null : Parse<double>(MetadataKeys.TestAccuracy),
+            Recommended = Optional(MetadataKeys.RecommendedMethod) is not { } method ? null
+                : new RecommendedSampling(method, Parse<int>(MetadataKeys.RecommendedSteps), Parse<double>(MetadataKeys.RecommendedGuidance)),
         };
+        contract.Recommended?.Validate(source);
         if (contract.Shape.Count is not (0 or 3) || (contract.Shape.Count == 3 && contract.Shape.Aggregate(1, (a, b) => a * b) != contract.Dimension))
         {
             throw new ModelContractException(source, $"'{string.Join(",", contract.Shape)}' is not C,H,W of {contract.Dimension} values", MetadataKeys.Shape);

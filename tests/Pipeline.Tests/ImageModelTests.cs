@@ -10,7 +10,7 @@ namespace FlowMatching.Tests;
 [TestClass]
 public sealed class ImageModelTests
 {
-    private static string TinyModel(TestFiles files)
+    internal static string TinyModel(TestFiles files)
     {
         (string images, string labels) = IdxTests.Fixture(files, count: 24);
         var (code, error) = CommandLine.Trainer("train", "--target", $"idx:{images},{labels}", "--network", "unet", "--channels", "8,16", "--steps", "6",

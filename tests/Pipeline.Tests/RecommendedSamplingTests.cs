@@ -1,0 +1,75 @@
+using FlowMatching.Contract;
+using FlowMatching.Errors;
+using FlowMatching.Io;
+using FlowMatching.Runtime;
+using FlowMatching.Runtime.Options;
+
+namespace FlowMatching.Tests;
+
+/// <summary>A model's recommended sampler is stored by `trainer recommend` and used by `sample` for what is not given.</summary>
+[TestClass]
+public sealed class RecommendedSamplingTests
+{
+    [TestMethod]
+    public void SampleUsesTheRecommendedMethodAndStepsUnlessGiven()
+    {
+        using var files = new TestFiles();
+        var (code, error) = CommandLine.Trainer("recommend", "--model", RepositoryFiles.Path("models", "gmm8.onnx"), "--method", "heun", "--steps", "5", "--out", files["r.onnx"]);
+        Assert.AreEqual(0, code, error);
+        using (FlowModel model = FlowModel.Load(files["r.onnx"], new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
+        {
+            Assert.AreEqual(new OdeSolverOptions { Method = OdeMethod.Heun, Steps = 5 }, model.RecommendedSolver);
+        }
+
+        string Sample(string name, params string[] extra)
+        {
+            var (c, e) = CommandLine.Runtime(["sample", "--model", files["r.onnx"], "--provider", "cpu", "--n", "40", "--seed", "2", "--out", files[name], .. extra]);
+            Assert.AreEqual(0, c, e);
+            return File.ReadAllText(files[name]);
+        }
+
+        string recommended = Sample("a.csv");
+        Assert.AreEqual(Sample("b.csv", "--method", "heun", "--steps", "5"), recommended);
+        Assert.AreNotEqual(Sample("c.csv", "--method", "euler", "--steps", "5"), recommended);
+        Assert.AreEqual(Sample("d.csv", "--method", "heun", "--steps", "7"), Sample("e.csv", "--steps", "7"));
+        // --method alone leaves the recommendation whole: the method's own default steps.
+        Assert.AreEqual(Sample("f.csv", "--method", "euler", "--steps", "80"), Sample("g.csv", "--method", "euler"));
+    }
+
+    [TestMethod]
+    public void SampleUsesTheRecommendedGuidanceUnlessGiven()
+    {
+        using var files = new TestFiles();
+        string model = ImageModelTests.TinyModel(files);
+        var (code, error) = CommandLine.Trainer("recommend", "--model", model, "--method", "euler", "--steps", "3", "--guidance", "2.5", "--out", files["r.onnx"]);
+        Assert.AreEqual(0, code, error);
+        float[] Images(string name, params string[] extra)
+        {
+            var (c, e) = CommandLine.Runtime(["sample", "--model", files["r.onnx"], "--class", "all", "--n", "6", "--out", files[name], .. extra]);
+            Assert.AreEqual(0, c, e);
+            return NpyFile.ReadFloat32(files[name]).Values;
+        }
+
+        float[] recommended = Images("a.npy");
+        CollectionAssert.AreEqual(Images("b.npy", "--guidance", "2.5", "--steps", "3"), recommended);
+        CollectionAssert.AreNotEqual(Images("c.npy", "--guidance", "1", "--steps", "3"), recommended);
+
+        (code, error) = CommandLine.Trainer("recommend", "--model", RepositoryFiles.Path("models", "gmm8.onnx"), "--guidance", "2", "--out", files["g.onnx"]);
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, "--guidance");
+        Assert.IsFalse(File.Exists(files["g.onnx"]));
+    }
+
+    [TestMethod]
+    public void AnUnknownRecommendedMethodNamesTheKey()
+    {
+        var properties = Models.Metadata(new Training.Training.TrainingOptions()).ToProperties().ToDictionary(p => p.Key, p => p.Value);
+        properties[MetadataKeys.RecommendedMethod] = "leapfrog";
+        properties[MetadataKeys.RecommendedSteps] = "4";
+        properties[MetadataKeys.RecommendedGuidance] = "1";
+        var error = Assert.ThrowsExactly<ModelContractException>(() => ModelContract.FromProperties(properties, "m.onnx"));
+        StringAssert.Contains(error.Message, MetadataKeys.RecommendedMethod);
+        properties[MetadataKeys.RecommendedMethod] = "heun";
+        Assert.AreEqual(new RecommendedSampling("heun", 4, 1), ModelContract.FromProperties(properties, "m.onnx")!.Recommended);
+    }
+}
