@@ -60,7 +60,9 @@ public static class ImageSampling
         ProgressReporter.Run("sample", count, progress =>
         {
             long done = 0;
-            foreach (SampleChunk chunk in model.SampleChunks(count, options, seed, first, cancellationToken: cancellation))
+            // Image chunks take minutes: progress moves with each chunk's time t, not only at its end.
+            PathObserver alongTime = (_, _, t, x) => progress.Report(new WorkProgress(done + (long)(x.Length / model.Dimension * t), count, name));
+            foreach (SampleChunk chunk in model.SampleChunks(count, options, seed, first, alongTime, cancellation))
             {
                 images.Write(chunk.Points);
                 labels?.Write(chunk.Classes);

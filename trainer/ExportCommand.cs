@@ -29,7 +29,7 @@ public static class ExportCommand
             }
 
             CheckpointHeader header = TrainingCheckpoint.ReadHeader(path);
-            TrainingData data = TrainingData.Load(header.Options.Target, header.Options.DataFolder);
+            TrainingData data = TrainingData.Load(header.Options, cancellation);
             data.RequireSameAs(header, path, "its standardisation cannot be recovered");
 
             using AtomicFile model = AtomicFile.Create(modelPath, parse.GetValue(force));

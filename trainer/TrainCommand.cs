@@ -18,7 +18,12 @@ public static class TrainCommand
     /// <summary>The held-out batch of an image run when none is given: a forward pass of 10000 images every 100 steps would cost more than the training.</summary>
     private const int ImageValidationBatch = 512;
 
-    public static Command Create()
+    public static Command Create() => Create("train", "Train a velocity field with the stochastic-interpolant loss and export it to ONNX", reflow: false);
+
+    /// <summary>`trainer reflow`: the same training on a teacher model's noise-data couplings (rectified flow).</summary>
+    public static Command CreateReflow() => Create("reflow", "Train a straighter field on a teacher model's ODE couplings (rectified flow), for few-step sampling", reflow: true);
+
+    private static Command Create(string name, string description, bool reflow)
     {
         var defaults = new TrainingOptions();
         Option<string> target = CommandRunner.Option("--target", $"target distribution: {string.Join("|", TargetCatalog.Names)}", defaults.Target);
@@ -47,17 +52,24 @@ public static class TrainCommand
         Option<double> labelDropout = CommandRunner.Option("--label-dropout", "probability of replacing a class by the null class (classifier-free guidance)", defaults.LabelDropout);
         Option<string?> data = CommandRunner.Option<string?>("--data", $"folder with Fashion-MNIST's IDX files (default {ImageTargets.FashionMnistFolder})");
 
-        var command = new Command("train", "Train a velocity field with the stochastic-interpolant loss and export it to ONNX")
+        Option<string> teacher = new("--teacher") { Description = "the point model whose ODE couples noise to data (.onnx)", Required = true };
+        Option<int> pairs = CommandRunner.Option("--pairs", "noise points the teacher carries to data", new ReflowTeacher("").Pairs);
+        Option<int> teacherSteps = CommandRunner.Option("--teacher-steps", "Runge-Kutta 4 steps of the teacher's ODE", new ReflowTeacher("").Steps);
+        var command = new Command(name, description)
         {
-            target, interpolant, steps, batch, lr, lrStep, lrGamma, hidden, activation, seed, output, lossCsv,
+            interpolant, steps, batch, lr, lrStep, lrGamma, hidden, activation, seed, output, lossCsv,
             validationBatch, validationEvery, device, ema, timeEmbedding, checkpoint, checkpointEvery, resume, force,
-            network, channels, labelDropout, data,
         };
+        Option[] targetOptions = reflow ? [teacher, pairs, teacherSteps] : [target, network, channels, labelDropout, data];
+        foreach (Option option in targetOptions)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction((parse, cancellation) =>
         {
             var options = new TrainingOptions
             {
-                Target = parse.GetValue(target)!,
                 Interpolant = parse.GetValue(interpolant)!,
                 Steps = parse.InRange(steps, 1, 10_000_000),
                 Batch = parse.InRange(batch, 1, 10_000_000),
@@ -67,16 +79,24 @@ public static class TrainCommand
                 Hidden = ParseWidths(parse.GetValue(hidden)!, "--hidden", "512,512,512"),
                 Activation = parse.GetValue(activation)!,
                 Seed = parse.GetValue(seed),
-                ValidationBatch = parse.GetValue(network) == NetworkKind.UNet && !parse.IsGiven(validationBatch) ? ImageValidationBatch : parse.InRange(validationBatch, 0, 10_000_000),
+                ValidationBatch = parse.InRange(validationBatch, 0, 10_000_000),
                 ValidationEvery = parse.InRange(validationEvery, 1, int.MaxValue),
                 Device = parse.GetValue(device),
                 EmaDecay = parse.InRange(ema, 0.0, 0.999999),
                 TimeEmbedding = TimeEmbedding.Parse(parse.GetValue(timeEmbedding)!).ToString(),
-                Network = parse.GetValue(network),
-                Channels = ParseWidths(parse.GetValue(channels)!, "--channels", "32,64,64"),
-                LabelDropout = parse.InRange(labelDropout, 0.0, 1.0),
-                DataFolder = parse.GetValue(data),
             };
+            options = reflow
+                ? options with { Teacher = new ReflowTeacher(Path.GetFullPath(parse.GetValue(teacher)!), parse.InRange(pairs, 1, 10_000_000), parse.InRange(teacherSteps, 1, 100_000)) }
+                : options with
+                {
+                    Target = parse.GetValue(target)!,
+                    Network = parse.GetValue(network),
+                    Channels = ParseWidths(parse.GetValue(channels)!, "--channels", "32,64,64"),
+                    LabelDropout = parse.InRange(labelDropout, 0.0, 1.0),
+                    DataFolder = parse.GetValue(data),
+                    ValidationBatch = parse.GetValue(network) == NetworkKind.UNet && !parse.IsGiven(validationBatch) ? ImageValidationBatch : options.ValidationBatch,
+                };
+
             string? resumeFrom = parse.GetValue(resume);
             if (resumeFrom is not null)
             {
@@ -85,7 +105,7 @@ public static class TrainCommand
                 Console.Error.WriteLine($"trainer: resuming {resumeFrom} after step {header.Step} of {options.Steps}");
             }
 
-            string modelPath = parse.GetValue(output) ?? Path.Combine("models", "trained", $"{DefaultModelName(options.Target)}.onnx");
+            string modelPath = parse.GetValue(output) ?? Path.Combine("models", "trained", $"{DefaultModelName(options)}.onnx");
             int every = parse.InRange(checkpointEvery, 0, int.MaxValue);
             var checkpoints = new CheckpointPolicy(parse.GetValue(checkpoint) ?? modelPath + ".ckpt", every, resumeFrom, SaveFinal: true);
             bool asked = parse.IsGiven(checkpoint) || every > 0 || resumeFrom is not null;
@@ -96,6 +116,11 @@ public static class TrainCommand
 
     // csv:/data/cells.csv trains models/trained/cells.onnx, idx:/data/digits.idx models/trained/digits.onnx;
     // a named target trains models/trained/<name>.onnx.
+    // A reflow of models/gmm8.onnx trains models/trained/gmm8-reflow.onnx.
+    private static string DefaultModelName(TrainingOptions options) => options.Teacher is { } teacher
+        ? $"{Path.GetFileNameWithoutExtension(teacher.Path)}-reflow"
+        : DefaultModelName(options.Target);
+
     private static string DefaultModelName(string target) =>
         target.StartsWith(TargetCatalog.CsvPrefix, StringComparison.Ordinal) ? Path.GetFileNameWithoutExtension(target[TargetCatalog.CsvPrefix.Length..])
         : target.StartsWith(ImageTargets.IdxPrefix, StringComparison.Ordinal) ? Path.GetFileName(target[ImageTargets.IdxPrefix.Length..].Split(',')[0]).Split('.')[0]

@@ -8,6 +8,7 @@ public static class TrainerCommands
     public static RootCommand CreateRoot() => new("Train flow-matching (stochastic-interpolant) velocity fields and export them to ONNX")
     {
         TrainCommand.Create(),
+        TrainCommand.CreateReflow(),
         ExportCommand.Create(),
         ModelRewriteCommand.ExportSampler(),
         ModelRewriteCommand.Quantize(),

@@ -19,7 +19,7 @@ public sealed class TrainingJob(TrainingOptions options, string modelPath, strin
     /// <summary>Trains, checkpointing and returning <see cref="CommandRunner.Interrupted"/> when a signal cancels the run.</summary>
     public int Run(CancellationToken cancellation)
     {
-        TrainingData data = TrainingData.Load(options.Target, options.DataFolder);
+        TrainingData data = TrainingData.Load(options, cancellation);
         CheckpointHeader? resumed = checkpoints.ResumeFrom is { } resume ? CheckResume(resume, data) : null;
         if (!modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
         {

@@ -17,6 +17,9 @@ public static class MetadataKeys
     public const string Seed = "flowmatching.training.seed";
     public const string FinalLoss = "flowmatching.training.final_loss";
 
+    // Reflow models only: the teacher whose ODE couplings they were trained on (file, rk4:STEPS, pairs:N).
+    public const string Teacher = "flowmatching.training.teacher";
+
     // Optional keys: absent means the default (0, none, no standardisation).
     public const string EmaDecay = "flowmatching.training.ema";
     public const string TimeEmbedding = "flowmatching.network.time_embedding";

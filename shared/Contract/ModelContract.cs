@@ -55,6 +55,9 @@ public sealed record ModelContract(
     /// <summary>A classifier's accuracy on its held-out split; null for velocity models.</summary>
     public double? TestAccuracy { get; init; }
 
+    /// <summary>The teacher of a reflow model (its file, ODE steps and pairs); null for models trained on data.</summary>
+    public string? Teacher { get; init; }
+
     /// <summary>The sampler measured best for this model; null when its maker recommended none.</summary>
     public RecommendedSampling? Recommended { get; init; }
 
@@ -97,6 +100,7 @@ public sealed record ModelContract(
         [
             new(MetadataKeys.TestAccuracy, accuracy.ToString("R", CultureInfo.InvariantCulture)),
         ],
+        .. Teacher is null ? Array.Empty<KeyValuePair<string, string>>() : [new(MetadataKeys.Teacher, Teacher)],
         .. Recommended?.ToProperties() ?? [],
     ];
 
@@ -173,6 +177,7 @@ public sealed record ModelContract(
             ValueRange = Numbers(MetadataKeys.ValueRange),
             ClassNames = Optional(MetadataKeys.ClassNames) is { } names ? Names(names) : [],
             TestAccuracy = Optional(MetadataKeys.TestAccuracy) is null ? null : Parse<double>(MetadataKeys.TestAccuracy),
+            Teacher = Optional(MetadataKeys.Teacher),
             Recommended = Optional(MetadataKeys.RecommendedMethod) is not { } method ? null
                 : new RecommendedSampling(method, Parse<int>(MetadataKeys.RecommendedSteps), Parse<double>(MetadataKeys.RecommendedGuidance)),
         };

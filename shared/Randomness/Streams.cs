@@ -10,6 +10,7 @@ public static class Streams
     public const ulong Evaluation = 6;
     public const ulong Probes = 7;
     public const ulong LabelDropout = 8;
+    public const ulong ReflowNoise = 9;
 
     /// <summary>A stream owned by one sample, so sample i draws the same numbers whatever batch it is in.</summary>
     public static ulong ForSample(ulong purpose, long sampleIndex) => (purpose << 48) ^ (ulong)sampleIndex;

@@ -91,6 +91,28 @@ public sealed class FigureTests
     }
 
     [TestMethod]
+    public void SweepFiguresDrawASeriesPerTableSortedByTheSetting()
+    {
+        using var files = new TestFiles();
+        string euler = files.Write("euler.csv", "steps,nfe,frechet_ratio\n40,40,3.5\n10,10,9\n20,20,5\n");
+        string heun = files.Write("heun.csv", "steps,nfe,frechet_ratio\n20,40,2.5\n");
+        Plot plot = SweepFigure.Draw([("euler", NumericTable.Read(euler)), ("heun", NumericTable.Read(heun))], "nfe", ["frechet_ratio"]).Panel(0);
+        var series = plot.GetPlottables().OfType<Scatter>().ToArray();
+        CollectionAssert.AreEqual(new[] { "euler", "heun" }, series.Select(s => s.LegendText).ToArray());
+        CollectionAssert.AreEqual(new double[] { 10, 20, 40 }, series[0].Data.GetScatterPoints().Select(p => p.X).ToArray());
+        CollectionAssert.AreEqual(new double[] { 9, 5, 3.5 }, series[0].Data.GetScatterPoints().Select(p => p.Y).ToArray());
+
+        var (code, error) = CommandLine.Runtime("plot", "sweep", "--table", euler, heun, "--x", "nfe", "--y", "frechet_ratio", "--out", files["s.png"]);
+        Assert.AreEqual(0, code, error);
+        AssertPng(files["s.png"], 1000, 500);
+        (code, error) = CommandLine.Runtime("plot", "sweep", "--table", euler, "--x", "nfe", "--y", "recall", "--out", files["t.png"]);
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, "euler.csv");
+        StringAssert.Contains(error, "'recall'");
+        Assert.IsFalse(File.Exists(files["t.png"]));
+    }
+
+    [TestMethod]
     public void DistributionsPanelsSpanTheTutorialsBaseRangeAndTheAskedLimit()
     {
         var basePoints = new PointSet([0f, 0f, 1f, -1f, 2f, 0.5f], 2);

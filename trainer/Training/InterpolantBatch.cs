@@ -11,7 +11,7 @@ namespace FlowMatching.Training.Training;
 public sealed record InterpolantBatch(float[] Times, float[] Points, float[] PointVelocities, int Dimension, long[] Classes);
 
 /// <summary>
-/// Draws (x0 ~ base, x1 ~ target, t ~ U(0,1)) independently and forms I_t = alpha x0 + beta x1 and
+/// Draws (x0 ~ base, x1 ~ target, t ~ U(0,1)) independently (or (x0, x1) as coupled pairs, for reflow) and forms I_t = alpha x0 + beta x1 and
 /// dI_t/dt with the shared interpolant, so the schedule has one definition for trainer and runtime.
 /// Each quantity has its own random stream; their positions are the sampler's whole state.
 /// </summary>
@@ -35,9 +35,13 @@ public sealed class InterpolantBatchSampler(IDistribution baseDistribution, IDis
         var x1 = new float[size * d];
         var times = new float[size];
         var classes = new long[size];
-        baseDistribution.Sample(_base, x0);
-        if (target is ImageDataset { Labels: not null } images)
+        if (target is CoupledPairs pairs)
         {
+            pairs.SamplePairs(_target, x0, x1);
+        }
+        else if (target is ImageDataset { Labels: not null } images)
+        {
+            baseDistribution.Sample(_base, x0);
             images.Sample(_target, x1, classes);
             for (int i = 0; i < size; i++)
             {
@@ -46,6 +50,7 @@ public sealed class InterpolantBatchSampler(IDistribution baseDistribution, IDis
         }
         else
         {
+            baseDistribution.Sample(_base, x0);
             target.Sample(_target, x1);
         }
 

@@ -21,6 +21,7 @@ public static class TrainingContract
             TimeEmbedding = options.TimeEmbedding,
             DataMean = scaling?.Mean ?? [],
             DataStd = scaling?.Std ?? [],
+            Teacher = options.Teacher?.ToString(),
         };
         return target is not ImageDataset images ? points : points with
         {

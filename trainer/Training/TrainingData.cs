@@ -21,6 +21,21 @@ public sealed record TrainingData(IDistribution Target, Standardization? Scaling
         }
     }
 
+    /// <summary>The run's data: the teacher's couplings for reflow, else the target.</summary>
+    public static TrainingData Load(TrainingOptions options, CancellationToken cancellation = default)
+    {
+        if (options.Teacher is not { } teacher)
+        {
+            return Load(options.Target, options.DataFolder);
+        }
+
+        CoupledPairs pairs = CoupledPairs.FromTeacher(teacher, options.Seed, cancellation);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(MemoryMarshal.AsBytes(pairs.Noise.AsSpan()));
+        hash.AppendData(MemoryMarshal.AsBytes(pairs.Data.AsSpan()));
+        return new TrainingData(pairs, null, Convert.ToHexString(hash.GetHashAndReset()));
+    }
+
     public static TrainingData Load(string target, string? dataFolder = null)
     {
         if (ImageTargets.IsImageTarget(target))

@@ -52,6 +52,9 @@ public sealed record TrainingOptions
     /// <summary>How often a class label is replaced by the null class, so one network also learns the unconditional field.</summary>
     public double LabelDropout { get; init; } = 0.1;
 
+    /// <summary>Reflow: train on the teacher's noise-data couplings instead of independent draws; null for plain training.</summary>
+    public ReflowTeacher? Teacher { get; init; }
+
     /// <summary>Where fashion-mnist's files are; null: where Debian's package puts them.</summary>
     public string? DataFolder { get; init; }
 }
