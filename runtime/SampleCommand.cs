@@ -20,6 +20,7 @@ public static class SampleCommand
         Option<DiffusionSchedule> diffusion = CommandRunner.Choice("--diffusion", "SDE diffusion: alpha (eps_t = eps alpha_t) or constant (eps_t = eps)", CliChoices.Diffusions, sde.Diffusion);
         Option<bool> denoise = CommandRunner.Option("--denoise", "SDE: finish with a noise-free Euler step from 0.99 to 1", false);
         Option<int> steps = CommandRunner.Option("--steps", "integration steps (fixed-step methods)", sde.Steps);
+        Option<TimeGridKind> timeGrid = CommandRunner.Choice("--time-grid", "fixed-step ODE methods: uniform steps, or adapted to where the model's own dopri5 pilot stepped", CliChoices.TimeGrids, TimeGridKind.Uniform);
         Option<double> eps = CommandRunner.Option("--eps", "SDE diffusion scale eps (see --diffusion)", sde.Eps);
         Option<long> n = CommandRunner.Option("--n", "number of samples", 20000L);
         Option<long> offset = CommandRunner.Option("--offset", "index of the first sample (to split a job across runs)", 0L);
@@ -35,7 +36,7 @@ public static class SampleCommand
 
         var command = new Command("sample", "Draw samples from a velocity model by integrating its ODE or SDE")
         {
-            sampler, method, diffusion, denoise, steps, eps, n, offset, chunk, seed, init, output, trajectory, trajectoryCount, force, classChoice, guidance,
+            sampler, method, diffusion, denoise, steps, timeGrid, eps, n, offset, chunk, seed, init, output, trajectory, trajectoryCount, force, classChoice, guidance,
         };
         foreach (Option option in solverOptions.All.Concat(modelOptions.All))
         {
@@ -67,9 +68,22 @@ public static class SampleCommand
                 Console.Error.WriteLine($"runtime: {model.Source} recommends {Describe(options)} {((OdeSamplingOptions)options).Solver.Steps} steps; --method and --steps choose others");
             }
 
+            Conditioning? conditioning = model.SampleShape.Count == 3 ? ImageSampling.Conditioning(parse, model, classChoice, guidance) : null;
+            if (parse.GetValue(timeGrid) == TimeGridKind.Adapted)
+            {
+                if (options is not OdeSamplingOptions { Solver.IsAdaptive: false } fixedStep)
+                {
+                    throw new UserInputException("--time-grid adapted: applies only to the fixed-step ODE methods (euler, midpoint, heun, rk4)");
+                }
+
+                double[] grid = model.AdaptedTimeGrid(fixedStep.Solver.Steps ?? OdeSolverOptions.DefaultSteps, conditioning, cancellation);
+                options = fixedStep with { Solver = fixedStep.Solver with { Steps = null, Grid = grid } };
+                Console.Error.WriteLine($"runtime: adapted time grid {string.Join(", ", grid.Select(t => t.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)))}");
+            }
+
             if (model.SampleShape.Count == 3)
             {
-                return ImageSampling.Run(parse, model, options with { Conditioning = ImageSampling.Conditioning(parse, model, classChoice, guidance) },
+                return ImageSampling.Run(parse, model, options with { Conditioning = conditioning },
                     parse.InRange(n, 1, long.MaxValue / 4), first, seedValue, parse.GetValue(output)!, parse.GetValue(force), Describe(options), cancellation, init, trajectory);
             }
 

@@ -3,6 +3,8 @@ using FlowMatching.Distributions;
 using FlowMatching.Errors;
 using FlowMatching.Interpolants;
 using FlowMatching.Progress;
+using FlowMatching.Randomness;
+using FlowMatching.Runtime.Integrators;
 using FlowMatching.Runtime.Models;
 using FlowMatching.Runtime.Options;
 using FlowMatching.Runtime.Sampling;
@@ -119,6 +121,43 @@ public sealed class FlowModel : IDisposable
         return _graph is null
             ? CreateSampler(options, seed).Sample(offset, count, seed, observer, cancellationToken)
             : SampleGraph(_graph, count, options, seed, offset, cancellationToken);
+    }
+
+    /// <summary>
+    /// A <paramref name="steps"/>-step time grid for the fixed-step ODE methods (<see cref="OdeSolverOptions.Grid"/>)
+    /// that puts the steps where a tight dopri5 solve of this model's ODE (from fixed pilot noise, with the given
+    /// classes and guidance) took its own: see <see cref="Sampling.AdaptedTimeGrid"/>. The same model and
+    /// settings always give the same grid.
+    /// </summary>
+    public double[] AdaptedTimeGrid(int steps, Conditioning? conditioning = null, CancellationToken cancellationToken = default)
+    {
+        if (_graph is not null)
+        {
+            throw new InvalidSettingException("Grid", $"does not apply to {Source}, a sampler graph with its steps built in");
+        }
+
+        var pilot = new float[Sampling.AdaptedTimeGrid.PilotPoints * Dimension];
+        new StandardNormal(Dimension).Sample(new RandomStream(0, Streams.TimeGridPilot), pilot);
+        var tolerance = new Tolerances(Sampling.AdaptedTimeGrid.PilotTolerance, Sampling.AdaptedTimeGrid.PilotTolerance);
+        var options = new OdeSamplingOptions { Solver = new() { Method = OdeMethod.DormandPrince5, Tolerances = tolerance }, Conditioning = conditioning, Chunk = Sampling.AdaptedTimeGrid.PilotPoints };
+        var times = new List<double> { 0 };
+        PathObserver accepted = (_, _, t, _) =>
+        {
+            if (t > times[^1])
+            {
+                times.Add(Math.Min(t, 1));
+            }
+        };
+        foreach (SampleChunk _ in TransportChunks(pilot, options, observer: accepted, cancellationToken: cancellationToken))
+        {
+        }
+
+        if (times[^1] < 1)
+        {
+            times.Add(1);
+        }
+
+        return Sampling.AdaptedTimeGrid.FromPilot(times, steps);
     }
 
     /// <summary>

@@ -2,23 +2,43 @@ using FlowMatching.Velocity;
 
 namespace FlowMatching.Runtime.Integrators;
 
-/// <summary>Integrates with a step rule on the uniform grid t_k = from + k (to - from) / steps, k = 0..steps.</summary>
-public sealed class FixedStepOdeSolver(IStepRule rule, int steps) : IOdeSolver
+/// <summary>
+/// Integrates with a step rule on the uniform grid t_k = from + k (to - from) / steps, k = 0..steps, or on a
+/// given grid of fractions 0 = g_0 &lt; ... &lt; g_K = 1 of the interval (t_k = from + g_k (to - from)).
+/// </summary>
+public sealed class FixedStepOdeSolver : IOdeSolver
 {
-    public string Name => rule.Name;
+    private readonly IStepRule _rule;
+    private readonly int _steps;
+    private readonly IReadOnlyList<double>? _grid;
+
+    public FixedStepOdeSolver(IStepRule rule, int steps)
+    {
+        _rule = rule;
+        _steps = steps;
+    }
+
+    public FixedStepOdeSolver(IStepRule rule, IReadOnlyList<double> grid)
+        : this(rule, grid.Count - 1)
+    {
+        _grid = grid;
+    }
+
+    public string Name => _rule.Name;
 
     public int Solve(IVelocityField field, Span<float> points, double from, double to, StepObserver? observer = null, CancellationToken cancellationToken = default)
     {
         var workspace = new StepWorkspace(points.Length);
-        double h = (to - from) / steps;
-        for (int k = 0; k < steps; k++)
+        double h = (to - from) / _steps;
+        for (int k = 0; k < _steps; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            double t = from + k * h;
-            rule.Advance(field, t, h, points, workspace);
-            observer?.Invoke(k + 1, from + (k + 1) * h, points);
+            double t = _grid is null ? from + k * h : from + _grid[k] * (to - from);
+            double next = _grid is null ? from + (k + 1) * h : from + _grid[k + 1] * (to - from);
+            _rule.Advance(field, t, _grid is null ? h : next - t, points, workspace);
+            observer?.Invoke(k + 1, next, points);
         }
 
-        return steps * rule.Evaluations;
+        return _steps * _rule.Evaluations;
     }
 }

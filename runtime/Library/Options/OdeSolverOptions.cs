@@ -20,6 +20,12 @@ public sealed record OdeSolverOptions
     /// <summary>Error control; null means the defaults. <see cref="OdeMethod.DormandPrince5"/> only.</summary>
     public Tolerances? Tolerances { get; init; }
 
+    /// <summary>
+    /// The times of a fixed-step method as fractions of [0, 1], from 0 to 1 and increasing (for example
+    /// <see cref="FlowModel.AdaptedTimeGrid"/>); null means <see cref="Steps"/> uniform steps.
+    /// </summary>
+    public IReadOnlyList<double>? Grid { get; init; }
+
     public bool IsAdaptive => Method == OdeMethod.DormandPrince5;
 
     /// <summary>Throws <see cref="InvalidSettingException"/> for a setting out of range or foreign to the method.</summary>
@@ -35,6 +41,16 @@ public sealed record OdeSolverOptions
             throw new InvalidSettingException(nameof(Tolerances), $"apply only to dopri5, not to the fixed-step {Method} method");
         }
 
+        if (Grid is not null && (IsAdaptive || Steps is not null))
+        {
+            throw new InvalidSettingException(nameof(Grid), IsAdaptive ? "does not apply to dopri5, which chooses its own steps" : "and a number of steps cannot both be given: the grid has its own");
+        }
+
+        if (Grid is not null && (Grid.Count < 2 || Grid[0] != 0 || Grid[^1] != 1 || Grid.Zip(Grid.Skip(1)).Any(p => !(p.Second > p.First))))
+        {
+            throw new InvalidSettingException(nameof(Grid), "must rise strictly from 0 to 1");
+        }
+
         if (Steps is < 1 or > 1_000_000)
         {
             throw new InvalidSettingException(nameof(Steps), $"must be between 1 and 1000000, not {Steps}");
@@ -46,15 +62,17 @@ public sealed record OdeSolverOptions
     public IOdeSolver CreateSolver()
     {
         Validate();
-        int steps = Steps ?? DefaultSteps;
-        return Method switch
+        IStepRule? rule = Method switch
         {
-            OdeMethod.Euler => new FixedStepOdeSolver(new EulerStep(), steps),
-            OdeMethod.Midpoint => new FixedStepOdeSolver(new MidpointStep(), steps),
-            OdeMethod.Heun => new FixedStepOdeSolver(new HeunStep(), steps),
-            OdeMethod.RungeKutta4 => new FixedStepOdeSolver(new RungeKutta4Step(), steps),
-            OdeMethod.DormandPrince5 => new DormandPrince5Solver(Tolerances ?? new Tolerances()),
+            OdeMethod.Euler => new EulerStep(),
+            OdeMethod.Midpoint => new MidpointStep(),
+            OdeMethod.Heun => new HeunStep(),
+            OdeMethod.RungeKutta4 => new RungeKutta4Step(),
+            OdeMethod.DormandPrince5 => null,
             _ => throw new InvalidSettingException(nameof(Method), $"unknown ODE method {Method}"),
         };
+        return rule is null ? new DormandPrince5Solver(Tolerances ?? new Tolerances())
+            : Grid is null ? new FixedStepOdeSolver(rule, Steps ?? DefaultSteps)
+            : new FixedStepOdeSolver(rule, Grid);
     }
 }
