@@ -74,7 +74,8 @@ public static class ModelRewriteCommand
                     throw new UserInputException($"{path}: a sampler graph has its steps built in; recommend for the velocity model");
                 }
 
-                if (!field.MetadataProps.Any(p => p.Key == MetadataKeys.ClassNames))
+                bool classes = field.MetadataProps.Any(p => p.Key == MetadataKeys.ClassNames);
+                if (!classes)
                 {
                     parse.Refuse($"applies only to class-conditional models, and {path} has no classes", guidance);
                 }
@@ -88,7 +89,7 @@ public static class ModelRewriteCommand
                 }
 
                 rewritten.MetadataProps.AddRange(recommended.ToProperties().Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
-                return (rewritten, $"{path} recommending {recommended.Method} {recommended.Steps} steps, guidance {recommended.Guidance}");
+                return (rewritten, $"{path} recommending {recommended.Method} {recommended.Steps} steps{(classes ? $", guidance {recommended.Guidance}" : "")}");
             },
             method, steps, guidance);
     }

@@ -60,12 +60,35 @@ public sealed class ShippedModelTests
         var (code, error) = CommandLine.Runtime("sample", "--n", "4000", "--provider", "cpu", "--out", files["s.csv"]);
         Assert.AreEqual(0, code, error);
         StringAssert.Contains(error, "gmm8.onnx");
-        SampleEvaluation evaluation = SampleEvaluation.Measure(GaussianMixture.Ring8(), PointCsv.Read(files["s.csv"], 2), seed: 1, maxPoints: 4000);
+        // Measured 0.58x the floor at 4000 points (mean over 8 target sets); the 20000-point figures are in models/README.md.
+        AssertCoversTheRing(files["s.csv"]);
+    }
+
+    private static void AssertCoversTheRing(string samples)
+    {
+        SampleEvaluation evaluation = SampleEvaluation.Measure(GaussianMixture.Ring8(), PointCsv.Read(samples, 2), seed: 1, maxPoints: 4000);
         ModeCoverage modes = evaluation.Modes!;
         Assert.IsTrue(modes.Smallest >= 0.10 && modes.Largest <= 0.15, string.Join(", ", modes.Fractions));
         Assert.IsTrue(modes.OffMode < 0.02, $"off-mode {modes.OffMode}");
-        // Measured 0.58x the floor at 4000 points (mean over 8 target sets); the 20000-point figures are in models/README.md.
         Assert.IsTrue(evaluation.EnergyRatio < 2, $"energy {evaluation.EnergyRatio:F2}x the floor");
+    }
+
+    [TestMethod]
+    public void ShippedReflowModelSamplesTheRingInItsRecommendedFourEulerSteps()
+    {
+        string path = RepositoryFiles.Path("models", "gmm8-reflow.onnx");
+        using (FlowModel model = FlowModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
+        {
+            Assert.AreEqual("gmm8.onnx rk4:100 pairs:50000", model.Contract!.Teacher);
+            Assert.AreEqual(new RecommendedSampling("euler", 4), model.Contract.Recommended);
+            Assert.AreEqual((5000, 2500, 0.99, "fourier:8"), (model.Contract.Steps, model.Contract.Batch, model.Contract.EmaDecay, model.Contract.TimeEmbedding));
+        }
+
+        using var files = new TestFiles();
+        var (code, error) = CommandLine.Runtime("sample", "--model", path, "--n", "4000", "--provider", "cpu", "--out", files["s.csv"]);
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(error, "NFE 4 per point");
+        AssertCoversTheRing(files["s.csv"]);
     }
 
     [TestMethod]
