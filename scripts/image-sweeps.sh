@@ -4,7 +4,8 @@
 # sampler and its steps at one guidance scale; a CSV table per series, the sweep figures and a
 # grid per guidance scale. Usage: scripts/image-sweeps.sh [MODEL] [OUT]. Settings from the environment:
 # N (samples per setting, 200 per class at 2000), METHOD/STEPS (the guidance sweep's sampler, default euler
-# 40), GUIDANCE (the sampler sweep's scale, default 2). Hours at N=2000 on 2 cores; run nothing else meanwhile.
+# 40), GUIDANCES (the guidance sweep's scales, default 0 1 1.5 2 3 4), GUIDANCE (the sampler sweep's scale,
+# default 1.5), SWEEPS (guidance, sampler or both). Hours at N=2000 on 2 cores; run nothing else meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:-models/fashion-mnist.onnx}
@@ -12,23 +13,26 @@ out=${2:-out/sweeps}
 n=${N:-2000}
 method=${METHOD:-euler}
 steps=${STEPS:-40}
-guidance=${GUIDANCE:-2}
+guidance=${GUIDANCE:-1.5}
 [[ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]] || { echo "needs: apt-get install dataset-fashion-mnist" >&2; exit 1; }
-dotnet build runtime -c Release >/dev/null
-runtime() { dotnet runtime/bin/Release/net10.0/runtime.dll "$@"; }
+# RUNTIME_DLL: a copy of the runtime's build output to run (so that rebuilding the tree meanwhile is safe).
+[[ -n ${RUNTIME_DLL:-} ]] || dotnet build runtime -c Release >/dev/null
+runtime() { dotnet "${RUNTIME_DLL:-runtime/bin/Release/net10.0/runtime.dll}" "$@"; }
 mkdir -p "$out"
 header=guidance,steps,nfe,seconds,frechet,floor,frechet_ratio,class_accuracy,smallest_share,largest_share,precision,recall,memorisation
 
 # measure TABLE NAME GUIDANCE STEPS SAMPLE-OPTIONS...: samples, evaluates, appends a row to TABLE.csv.
-# A setting measured before (the guidance sweep's point at the sampler sweep's scale) is not sampled again.
-declare -A measured
+# A setting measured before in OUT (say the guidance sweep's point at the sampler sweep's scale) is not sampled
+# again: OUT/measured.txt maps each setting to its result.
 measure() {
   local table=$1 name=$2 w=$3 k=$4
   shift 4
   [[ -f $out/$table.csv ]] || echo "$header" >"$out/$table.csv"
-  if [[ -n ${measured["$*"]:-} ]]; then
-    cp "$out/${measured["$*"]}.json" "$out/$name.json"
-    cp "$out/${measured["$*"]}.log" "$out/$name.log"
+  local before
+  before=$(awk -F'\t' -v key="$*" '$1 == key { print $2; exit }' "$out/measured.txt" 2>/dev/null)
+  if [[ -n $before ]]; then
+    [[ $before == "$name" ]] || cp "$out/$before.json" "$out/$name.json"
+    [[ $before == "$name" ]] || cp "$out/$before.log" "$out/$name.log"
   else
     local start end
     start=$(date +%s.%N)
@@ -36,7 +40,7 @@ measure() {
     end=$(date +%s.%N)
     echo "seconds $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')" >>"$out/$name.log"
     runtime evaluate --samples "$out/$name.npy" --target fashion-mnist --report "$out/$name.json" --force >>"$out/$name.log" 2>&1
-    measured["$*"]=$name
+    printf '%s\t%s\n' "$*" "$name" >>"$out/measured.txt"
   fi
   python3 - "$out/$name.json" "$w" "$k" "$(grep -o 'NFE [0-9]*' "$out/$name.log" | tail -1 | cut -d' ' -f2)" "$(sed -n 's/^seconds //p' "$out/$name.log")" >>"$out/$table.csv" <<'PY'
 import json, sys
@@ -48,12 +52,20 @@ PY
   echo "$table $name: $(tail -1 "$out/$table.csv")" >&2
 }
 
-# Guidance 0 is v_uncond alone: the null class, sampled as such (the same samples, half the work); its row
-# gives the unconditional class shares.
-measure guidance guidance-0 0 "$steps" --class none --method "$method" --steps "$steps"
-for w in 1 1.5 2 3 4; do
-  measure guidance "guidance-$w" "$w" "$steps" --class all --guidance "$w" --method "$method" --steps "$steps"
-done
+sweeps=${SWEEPS:-guidance sampler}
+if [[ $sweeps == *guidance* ]]; then
+  for w in ${GUIDANCES:-0 1 1.5 2 3 4}; do
+    # Guidance 0 is v_uncond alone: the null class, sampled as such (the same samples, half the work); its row
+    # gives the unconditional class shares.
+    if [[ $w == 0 ]]; then
+      measure guidance guidance-0 0 "$steps" --class none --method "$method" --steps "$steps"
+    else
+      measure guidance "guidance-$w" "$w" "$steps" --class all --guidance "$w" --method "$method" --steps "$steps"
+    fi
+  done
+fi
+
+[[ $sweeps == *sampler* ]] || exit 0
 for k in 10 20 40 80; do
   measure euler "euler-$k" "$guidance" "$k" --class all --guidance "$guidance" --method euler --steps "$k"
 done

@@ -93,7 +93,7 @@ public static class CommandRunner
     {
         var option = new Option<T>(name)
         {
-            Description = $"{description} ({string.Join("|", table.Names)})",
+            Description = description,
             DefaultValueFactory = _ => defaultValue,
             CustomParser = result =>
             {
@@ -107,7 +107,10 @@ public static class CommandRunner
                 return defaultValue;
             },
         };
+        // The enum's own member names would be listed beside the table's otherwise (Auto|auto|Cpu|cpu).
+        option.CompletionSources.Clear();
         option.CompletionSources.Add([.. table.Names]);
+        option.HelpName = string.Join("|", table.Names);
         return option;
     }
 

@@ -15,6 +15,8 @@ namespace FlowMatching.Tests;
 [TestClass]
 public sealed class ShippedModelTests
 {
+    private static readonly RecommendedSampling RecommendedImageSampler = new("heun", 20, 1.25);
+
     [TestMethod]
     [DataRow("gmm8", "512,512,512", "silu", "fourier:8", 0.99)]
     [DataRow("checkerboard", "512,512,512,512", "relu", "none", 0.99)]
@@ -89,6 +91,27 @@ public sealed class ShippedModelTests
         Assert.AreEqual(0, code, error);
         StringAssert.Contains(error, "NFE 4 per point");
         AssertCoversTheRing(files["s.csv"]);
+    }
+
+    [TestMethod]
+    public void ShippedImageModelDrawsTheAskedClassesWithItsRecommendedSampler()
+    {
+        string path = RepositoryFiles.Path("models", "fashion-mnist.onnx");
+        using (FlowModel model = FlowModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
+        {
+            ModelContract contract = model.Contract!;
+            Assert.AreEqual((9000, 128, 0.999, "32,64,64"), (contract.Steps, contract.Batch, contract.EmaDecay, string.Join(",", contract.Hidden)));
+            Assert.AreEqual(RecommendedImageSampler, contract.Recommended);
+        }
+
+        using var files = new TestFiles();
+        var (code, error) = CommandLine.Runtime("sample", "--model", path, "--class", "all", "--n", "20", "--provider", "cpu", "--out", files["x.npy"]);
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(error, "recommends guidance");
+        using var classifier = new FeatureClassifier(RepositoryFiles.Path("models", "fashion-mnist-classifier.onnx"));
+        long[] seen = classifier.Classify(NpyFile.ReadFloat32(files["x.npy"]).Values).Classes;
+        // 92% at 1000 samples (models/README.md); 20 samples leave room for a few misses.
+        Assert.IsTrue(seen.Where((c, i) => c == i % 10).Count() >= 16, $"classes seen: {string.Join(" ", seen)}");
     }
 
     [TestMethod]
