@@ -119,8 +119,18 @@ public sealed class FlowModel : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         return _graph is null
-            ? CreateSampler(options, seed).Sample(offset, count, seed, observer, cancellationToken)
+            ? AbortingOn(CreateSampler(options, seed).Sample(offset, count, seed, observer, cancellationToken), cancellationToken)
             : SampleGraph(_graph, count, options, seed, offset, cancellationToken);
+    }
+
+    // Cancellation is checked between steps; this also stops a network evaluation already running.
+    private IEnumerable<SampleChunk> AbortingOn(IEnumerable<SampleChunk> chunks, CancellationToken cancellationToken)
+    {
+        using CancellationTokenRegistration abort = (_model as OnnxVelocityField)?.AbortOn(cancellationToken) ?? default;
+        foreach (SampleChunk chunk in chunks)
+        {
+            yield return chunk;
+        }
     }
 
     /// <summary>
@@ -171,7 +181,7 @@ public sealed class FlowModel : IDisposable
     public IEnumerable<SampleChunk> TransportChunks(float[] initial, SamplingOptions options, long seed = 0, long firstIndex = 0, PathObserver? observer = null, CancellationToken cancellationToken = default)
     {
         RowsOf(initial);
-        return CreateSampler(options, seed).Transport(initial, firstIndex, observer, cancellationToken);
+        return AbortingOn(CreateSampler(options, seed).Transport(initial, firstIndex, observer, cancellationToken), cancellationToken);
     }
 
     /// <summary>

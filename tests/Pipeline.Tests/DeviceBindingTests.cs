@@ -56,6 +56,26 @@ public sealed class DeviceBindingTests
         StringAssert.Contains(e.Message, "512,abc");
     }
 
+    [TestMethod]
+    public void CancellingAbortsTheEvaluationAndTheFieldStaysUsable()
+    {
+        using var field = Field(RepositoryFiles.Path("models", "gmm8.onnx"), rebind: false);
+        float[] points = [1, 2, -3, 0.5f];
+        var expected = new float[4];
+        field.Evaluate(0.3, points, expected);
+        using var cancellation = new CancellationTokenSource();
+        using (field.AbortOn(cancellation.Token))
+        {
+            cancellation.Cancel();
+            // The terminate flag is set: ONNX Runtime stops the run, and the field says it was cancelled.
+            Assert.ThrowsExactly<OperationCanceledException>(() => field.Evaluate(0.3, points, new float[4]));
+        }
+
+        var again = new float[4];
+        field.Evaluate(0.3, points, again);
+        CollectionAssert.AreEqual(expected, again);
+    }
+
     private static OnnxVelocityField Field(string path, bool rebind)
     {
         var session = new InferenceSession(path);

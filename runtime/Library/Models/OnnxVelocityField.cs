@@ -35,6 +35,13 @@ public sealed class OnnxVelocityField : IClassConditionalField, IDisposable
     /// <summary>True where ONNX Runtime copies inputs at bind time (every device provider).</summary>
     public bool RebindEachEvaluation { get; }
 
+    /// <summary>
+    /// While registered, cancelling <paramref name="cancellationToken"/> also aborts the evaluation in flight (ONNX
+    /// Runtime checks its terminate flag between kernels): one evaluation of a large image batch takes seconds.
+    /// </summary>
+    public CancellationTokenRegistration AbortOn(CancellationToken cancellationToken) =>
+        cancellationToken.Register(() => _runOptions.Terminate = true);
+
     /// <summary>The unconditional field: every row gets the null class.</summary>
     public void Evaluate(double t, ReadOnlySpan<float> points, Span<float> velocity) => Evaluate(t, points, [], velocity);
 
@@ -66,7 +73,17 @@ public sealed class OnnxVelocityField : IClassConditionalField, IDisposable
             _buffers.Bind();
         }
 
-        _session.RunWithBinding(_runOptions, _buffers.Binding);
+        try
+        {
+            _session.RunWithBinding(_runOptions, _buffers.Binding);
+        }
+        catch (OnnxRuntimeException) when (_runOptions.Terminate)
+        {
+            // Aborted by AbortOn: the model stays usable for the next run.
+            _runOptions.Terminate = false;
+            throw new OperationCanceledException("the evaluation was aborted");
+        }
+
         if (RebindEachEvaluation)
         {
             _buffers.Binding.SynchronizeBoundOutputs();
