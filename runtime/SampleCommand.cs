@@ -64,8 +64,9 @@ public static class SampleCommand
             if (options is OdeSamplingOptions ode && model.RecommendedSolver is { } recommended && !parse.IsGiven(method))
             {
                 // The model's measured best method; its steps too unless --steps says otherwise.
-                options = ode with { Solver = recommended with { Steps = parse.IsGiven(steps) ? ode.Solver.Steps : recommended.Steps } };
-                Console.Error.WriteLine($"runtime: {model.Source} recommends {Describe(options)} {((OdeSamplingOptions)options).Solver.Steps} steps; --method and --steps choose others");
+                OdeSolverOptions solver = recommended with { Steps = parse.IsGiven(steps) ? ode.Solver.Steps : recommended.Steps };
+                options = ode with { Solver = solver };
+                Console.Error.WriteLine($"runtime: {model.Source} recommends {Describe(options)} {solver.Steps} steps; --method and --steps choose others");
             }
 
             Conditioning? conditioning = model.SampleShape.Count == 3 ? ImageSampling.Conditioning(parse, model, classChoice, guidance) : null;

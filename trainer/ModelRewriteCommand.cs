@@ -2,6 +2,7 @@ using System.CommandLine;
 using FlowMatching.Cli;
 using FlowMatching.Contract;
 using FlowMatching.Io;
+using FlowMatching.Runtime.Options;
 using FlowMatching.Training.Onnx;
 using FlowMatching.Training.Onnx.Proto;
 using Google.Protobuf;
@@ -64,7 +65,7 @@ public static class ModelRewriteCommand
     public static Command Recommend()
     {
         Option<string> method = CommandRunner.Choice("--method", "fixed-step ODE method", "euler", [.. RecommendedSampling.Methods]);
-        Option<int> steps = CommandRunner.Option("--steps", "its steps", OdeDefaultSteps);
+        Option<int> steps = CommandRunner.Option("--steps", "its steps", OdeSolverOptions.DefaultSteps);
         Option<double> guidance = CommandRunner.Option("--guidance", "classifier-free guidance scale (class-conditional models)", 1.0);
         return Create("recommend", "Store the sampler measured best for a model in its metadata; runtime sample uses it for what its user leaves unset",
             (parse, field, path) =>
@@ -93,8 +94,6 @@ public static class ModelRewriteCommand
             },
             method, steps, guidance);
     }
-
-    private const int OdeDefaultSteps = 80;
 
     public static Command Quantize() =>
         Create("quantize", "Write a model with int8 fully connected layers (per-channel weights, activations quantized per call)",

@@ -53,8 +53,8 @@ public static class TrainCommand
         Option<string?> data = CommandRunner.Option<string?>("--data", $"folder with Fashion-MNIST's IDX files (default {ImageTargets.FashionMnistFolder})");
 
         Option<string> teacher = new("--teacher") { Description = "the point model whose ODE couples noise to data (.onnx)", Required = true };
-        Option<int> pairs = CommandRunner.Option("--pairs", "noise points the teacher carries to data", new ReflowTeacher("").Pairs);
-        Option<int> teacherSteps = CommandRunner.Option("--teacher-steps", "Runge-Kutta 4 steps of the teacher's ODE", new ReflowTeacher("").Steps);
+        Option<int> pairs = CommandRunner.Option("--pairs", "noise points the teacher carries to data", ReflowTeacher.DefaultPairs);
+        Option<int> teacherSteps = CommandRunner.Option("--teacher-steps", "Runge-Kutta 4 steps of the teacher's ODE", ReflowTeacher.DefaultSteps);
         var command = new Command(name, description)
         {
             interpolant, steps, batch, lr, lrStep, lrGamma, hidden, activation, seed, output, lossCsv,

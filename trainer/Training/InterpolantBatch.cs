@@ -39,19 +39,10 @@ public sealed class InterpolantBatchSampler(IDistribution baseDistribution, IDis
         {
             pairs.SamplePairs(_target, x0, x1);
         }
-        else if (target is ImageDataset { Labels: not null } images)
-        {
-            baseDistribution.Sample(_base, x0);
-            images.Sample(_target, x1, classes);
-            for (int i = 0; i < size; i++)
-            {
-                classes[i] = _dropout.NextUniform() < labelDropout ? images.ClassNames.Count : classes[i];
-            }
-        }
         else
         {
             baseDistribution.Sample(_base, x0);
-            target.Sample(_target, x1);
+            DrawTarget(x1, classes);
         }
 
         for (int i = 0; i < size; i++)
@@ -72,5 +63,21 @@ public sealed class InterpolantBatchSampler(IDistribution baseDistribution, IDis
         }
 
         return new InterpolantBatch(times, points, velocities, d, classes);
+    }
+
+    private void DrawTarget(float[] x1, long[] classes)
+    {
+        if (target is ImageDataset { Labels: not null } images)
+        {
+            images.Sample(_target, x1, classes);
+            for (int i = 0; i < classes.Length; i++)
+            {
+                classes[i] = _dropout.NextUniform() < labelDropout ? images.ClassNames.Count : classes[i];
+            }
+        }
+        else
+        {
+            target.Sample(_target, x1);
+        }
     }
 }

@@ -30,11 +30,12 @@ public sealed class FixedStepOdeSolver : IOdeSolver
     {
         var workspace = new StepWorkspace(points.Length);
         double h = (to - from) / _steps;
+        double Time(int k) => _grid is null ? from + k * h : from + _grid[k] * (to - from);
         for (int k = 0; k < _steps; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            double t = _grid is null ? from + k * h : from + _grid[k] * (to - from);
-            double next = _grid is null ? from + (k + 1) * h : from + _grid[k + 1] * (to - from);
+            double t = Time(k), next = Time(k + 1);
+            // The uniform grid keeps h itself: next - t differs from it in the last bits.
             _rule.Advance(field, t, _grid is null ? h : next - t, points, workspace);
             observer?.Invoke(k + 1, next, points);
         }

@@ -12,6 +12,7 @@ public sealed class FeatureClassifier : IDisposable
     private const int Chunk = 500;
 
     private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
 
     public FeatureClassifier(string path)
     {
@@ -33,6 +34,7 @@ public sealed class FeatureClassifier : IDisposable
             || !_session.OutputMetadata.ContainsKey("logits") || !_session.OutputMetadata.ContainsKey("features"))
         {
             _session.Dispose();
+            _runOptions.Dispose();
             throw new ModelContractException(path, "is not a feature classifier (x [N, C, H, W] -> logits, features)");
         }
 
@@ -53,7 +55,7 @@ public sealed class FeatureClassifier : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             int count = Math.Min(Chunk, n - start);
             using OrtValue input = OrtValue.CreateTensorValueFromMemory(images.AsMemory(start * size, count * size).ToArray(), [count, .. Shape.Select(s => (long)s)]);
-            using var outputs = _session.Run(new RunOptions(), ["x"], [input], ["logits", "features"]);
+            using var outputs = _session.Run(_runOptions, ["x"], [input], ["logits", "features"]);
             ReadOnlySpan<float> logits = outputs[0].GetTensorDataAsSpan<float>();
             ReadOnlySpan<float> feature = outputs[1].GetTensorDataAsSpan<float>();
             int k = logits.Length / count, f = feature.Length / count;
@@ -68,5 +70,9 @@ public sealed class FeatureClassifier : IDisposable
         return (classes, features);
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
 }
