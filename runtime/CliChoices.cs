@@ -45,5 +45,8 @@ public static class CliChoices
         ["Target"] = "--target",
         ["Method"] = "--method",
         ["Samples"] = "--samples",
+        ["Class"] = "--class",
+        ["Guidance"] = "--guidance",
+        ["Interval"] = "--guidance-interval",
     });
 }

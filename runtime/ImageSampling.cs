@@ -15,31 +15,6 @@ namespace FlowMatching.Runtime;
 /// </summary>
 public static class ImageSampling
 {
-    public static Conditioning? Conditioning(ParseResult parse, FlowModel model, Option<string?> classChoice, Option<double> guidance)
-    {
-        string? choice = parse.GetValue(classChoice);
-        if (model.Classes == 0)
-        {
-            parse.Refuse($"{model.Source} has no classes", classChoice, guidance);
-            return null;
-        }
-
-        ClassSelection classes = choice switch
-        {
-            null or "none" => ClassSelection.None,
-            "all" => ClassSelection.All,
-            _ when int.TryParse(choice, out int k) && k >= 0 && k < model.Classes => ClassSelection.Of(k),
-            _ => throw new UserInputException($"--class {choice}: expected a class from 0 to {model.Classes - 1}, all or none"),
-        };
-        if (!parse.IsGiven(guidance) && classes != ClassSelection.None && model.Contract?.Recommended is { } recommended)
-        {
-            Console.Error.WriteLine($"runtime: {model.Source} recommends guidance {recommended.Guidance}; --guidance chooses another");
-            return new Conditioning(classes, recommended.Guidance);
-        }
-
-        return new Conditioning(classes, parse.GetValue(guidance));
-    }
-
     public static int Run(ParseResult parse, FlowModel model, SamplingOptions options, long count, long first, long seed, string output, bool force,
         string name, CancellationToken cancellation, params Option[] pointsOnly)
     {

@@ -31,14 +31,13 @@ public static class SampleCommand
         Option<string?> trajectory = CommandRunner.Option<string?>("--trajectory", "also write the paths of the first samples here (CSV step,t,id,x0,...)");
         Option<int> trajectoryCount = CommandRunner.Option("--trajectory-count", "how many paths --trajectory records", 300);
         Option<bool> force = CommandRunner.Option("--force", "overwrite existing output files", false);
-        Option<string?> classChoice = CommandRunner.Option<string?>("--class", "image models with classes: a class number, all (equal numbers of each), or none (unconditional, the default)");
-        Option<double> guidance = CommandRunner.Option("--guidance", "classifier-free guidance w: v = v_uncond + w (v_cond - v_uncond)", 1.0);
+        var guidanceOptions = new GuidanceOptions();
 
         var command = new Command("sample", "Draw samples from a velocity model by integrating its ODE or SDE")
         {
-            sampler, method, diffusion, denoise, steps, timeGrid, eps, n, offset, chunk, seed, init, output, trajectory, trajectoryCount, force, classChoice, guidance,
+            sampler, method, diffusion, denoise, steps, timeGrid, eps, n, offset, chunk, seed, init, output, trajectory, trajectoryCount, force,
         };
-        foreach (Option option in solverOptions.All.Concat(modelOptions.All))
+        foreach (Option option in solverOptions.All.Concat(guidanceOptions.All).Concat(modelOptions.All))
         {
             command.Options.Add(option);
         }
@@ -69,7 +68,7 @@ public static class SampleCommand
                 Console.Error.WriteLine($"runtime: {model.Source} recommends {Describe(options)} {solver.Steps} steps; --method and --steps choose others");
             }
 
-            Conditioning? conditioning = model.SampleShape.Count == 3 ? ImageSampling.Conditioning(parse, model, classChoice, guidance) : null;
+            Conditioning? conditioning = model.SampleShape.Count == 3 ? guidanceOptions.Read(parse, model) : null;
             if (parse.GetValue(timeGrid) == TimeGridKind.Adapted)
             {
                 if (options is not OdeSamplingOptions { Solver.IsAdaptive: false } fixedStep)
@@ -88,7 +87,7 @@ public static class SampleCommand
                     parse.InRange(n, 1, long.MaxValue / 4), first, seedValue, parse.GetValue(output)!, parse.GetValue(force), Describe(options), cancellation, init, trajectory);
             }
 
-            parse.Refuse("applies only to class-conditional image models", classChoice, guidance);
+            guidanceOptions.Refuse(parse);
             int d = model.Dimension;
             string? initPath = parse.GetValue(init);
             PointSet? initial = initPath is null ? null : PointCsv.Read(initPath, d);

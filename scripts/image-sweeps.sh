@@ -5,7 +5,9 @@
 # grid per guidance scale. Usage: scripts/image-sweeps.sh [MODEL] [OUT]. Settings from the environment:
 # N (samples per setting, 200 per class at 2000), METHOD/STEPS (the guidance sweep's sampler, default euler
 # 40), GUIDANCES (the guidance sweep's scales, default 0 1 1.5 2 3 4), GUIDANCE (the sampler sweep's scale,
-# default 1.5), SWEEPS (guidance, sampler or both). Hours at N=2000 on 2 cores; run nothing else meanwhile.
+# default 1.5), SWEEPS (any of guidance, sampler, interval; default the first two), INTERVALS (the interval
+# sweep's settings GUIDANCE@FROM,TO, sampled with METHOD/STEPS). Hours at N=2000 on 2 cores; run nothing else
+# meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:-models/fashion-mnist.onnx}
@@ -19,17 +21,17 @@ guidance=${GUIDANCE:-1.5}
 [[ -n ${RUNTIME_DLL:-} ]] || dotnet build runtime -c Release >/dev/null
 runtime() { dotnet "${RUNTIME_DLL:-runtime/bin/Release/net10.0/runtime.dll}" "$@"; }
 mkdir -p "$out"
-header=guidance,steps,nfe,seconds,frechet,floor,frechet_ratio,class_accuracy,smallest_share,largest_share,precision,recall,memorisation
+header=guidance,guidance_interval,steps,nfe,seconds,frechet,floor,frechet_ratio,class_accuracy,smallest_share,largest_share,precision,recall,memorisation
 
 # measure TABLE NAME GUIDANCE STEPS SAMPLE-OPTIONS...: samples, evaluates, appends a row to TABLE.csv.
 # A setting measured before in OUT (say the guidance sweep's point at the sampler sweep's scale) is not sampled
 # again: OUT/measured.txt maps each setting to its result.
 measure() {
-  local table=$1 name=$2 w=$3 k=$4
+  local table=$1 name=$2 w=$3 k=$4 span=${SPAN:-0,1}
   shift 4
   [[ -f $out/$table.csv ]] || echo "$header" >"$out/$table.csv"
   local before
-  before=$(awk -F'\t' -v key="$*" '$1 == key { print $2; exit }' "$out/measured.txt" 2>/dev/null)
+  before=$(awk -F'\t' -v key="$*" '$1 == key { print $2; exit }' "$out/measured.txt" 2>/dev/null || true)
   if [[ -n $before ]]; then
     [[ $before == "$name" ]] || cp "$out/$before.json" "$out/$name.json"
     [[ $before == "$name" ]] || cp "$out/$before.log" "$out/$name.log"
@@ -42,12 +44,13 @@ measure() {
     runtime evaluate --samples "$out/$name.npy" --target fashion-mnist --report "$out/$name.json" --force >>"$out/$name.log" 2>&1
     printf '%s\t%s\n' "$*" "$name" >>"$out/measured.txt"
   fi
-  python3 - "$out/$name.json" "$w" "$k" "$(grep -o 'NFE [0-9]*' "$out/$name.log" | tail -1 | cut -d' ' -f2)" "$(sed -n 's/^seconds //p' "$out/$name.log")" >>"$out/$table.csv" <<'PY'
-import json, sys
+  python3 - "$out/$name.json" "$w" "$span" "$k" "$(grep -o 'NFE [0-9]*' "$out/$name.log" | tail -1 | cut -d' ' -f2)" "$(sed -n 's/^seconds //p' "$out/$name.log")" >>"$out/$table.csv" <<'PY'
+import csv, json, sys
 r = json.load(open(sys.argv[1]))
 acc = r["ConditionalAccuracy"]
-print(",".join(str(v) for v in [sys.argv[2], sys.argv[3], sys.argv[4], round(float(sys.argv[5]), 1), r["Frechet"], r["FrechetFloor"], r["FrechetRatio"],
-    "" if acc is None else acc, r["SmallestClassShare"], r["LargestClassShare"], r["Precision"], r["Recall"], r["Memorisation"]]))
+csv.writer(sys.stdout, lineterminator="\n").writerow([sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], round(float(sys.argv[6]), 1), r["Frechet"],
+    r["FrechetFloor"], r["FrechetRatio"], "" if acc is None else acc, r["SmallestClassShare"], r["LargestClassShare"], r["Precision"], r["Recall"],
+    r["Memorisation"]])
 PY
   echo "$table $name: $(tail -1 "$out/$table.csv")" >&2
 }
@@ -65,19 +68,29 @@ if [[ $sweeps == *guidance* ]]; then
   done
 fi
 
-[[ $sweeps == *sampler* ]] || exit 0
-for k in 10 20 40 80; do
-  measure euler "euler-$k" "$guidance" "$k" --class all --guidance "$guidance" --method euler --steps "$k"
-done
-for k in 10 20; do
-  measure heun "heun-$k" "$guidance" "$k" --class all --guidance "$guidance" --method heun --steps "$k"
-done
-measure dopri5 dopri5 "$guidance" "" --class all --guidance "$guidance" --method dopri5 --rtol 1e-3 --atol 1e-3
-measure sde sde-em-80 "$guidance" 80 --class all --guidance "$guidance" --sampler sde --steps 80
+if [[ $sweeps == *interval* ]]; then
+  for setting in ${INTERVALS:-1.25@0,1 1.5@0.15,0.8 2@0.15,0.8 3@0.15,0.8}; do
+    w=${setting%@*} span=${setting#*@}
+    SPAN=$span measure interval "interval-$w-$span" "$w" "$steps" --class all --guidance "$w" --guidance-interval "$span" --method "$method" --steps "$steps"
+  done
+fi
 
-runtime plot sweep --table "$out/guidance.csv" --x guidance --y frechet_ratio class_accuracy recall --out "$out/sweep-guidance.png" --force
-runtime plot sweep --table "$out/euler.csv" "$out/heun.csv" "$out/dopri5.csv" "$out/sde.csv" --x nfe --y frechet_ratio class_accuracy --out "$out/sweep-sampler.png" --force
-for table in guidance euler heun dopri5 sde; do
+if [[ $sweeps == *sampler* ]]; then
+  for k in 10 20 40 80; do
+    measure euler "euler-$k" "$guidance" "$k" --class all --guidance "$guidance" --method euler --steps "$k"
+  done
+  for k in 10 20; do
+    measure heun "heun-$k" "$guidance" "$k" --class all --guidance "$guidance" --method heun --steps "$k"
+  done
+  measure dopri5 dopri5 "$guidance" "" --class all --guidance "$guidance" --method dopri5 --rtol 1e-3 --atol 1e-3
+  measure sde sde-em-80 "$guidance" 80 --class all --guidance "$guidance" --sampler sde --steps 80
+
+  runtime plot sweep --table "$out/euler.csv" "$out/heun.csv" "$out/dopri5.csv" "$out/sde.csv" --x nfe --y frechet_ratio class_accuracy --out "$out/sweep-sampler.png" --force
+fi
+
+[[ $sweeps != *guidance* ]] || runtime plot sweep --table "$out/guidance.csv" --x guidance --y frechet_ratio class_accuracy recall --out "$out/sweep-guidance.png" --force
+for table in guidance interval euler heun dopri5 sde; do
+  [[ -f $out/$table.csv ]] || continue
   echo "## $table"
-  column -s, -t <"$out/$table.csv"
+  cat "$out/$table.csv"
 done

@@ -67,6 +67,10 @@ public static class ModelRewriteCommand
         Option<string> method = CommandRunner.Choice("--method", "fixed-step ODE method", "euler", [.. RecommendedSampling.Methods]);
         Option<int> steps = CommandRunner.Option("--steps", "its steps", OdeSolverOptions.DefaultSteps);
         Option<double> guidance = CommandRunner.Option("--guidance", "classifier-free guidance scale (class-conditional models)", 1.0);
+        Option<GuidanceInterval?> interval = CommandRunner.Parsed<GuidanceInterval?>("--guidance-interval",
+            "FROM,TO: guide only at these times t (0 noise, 1 data); every t when not given", null,
+            (string text, out GuidanceInterval? value) => (value = GuidanceInterval.TryParse(text, out GuidanceInterval read) ? read : null) is not null,
+            "FROM,TO with 0 <= FROM < TO <= 1");
         return Create("recommend", "Store the sampler measured best for a model in its metadata; runtime sample uses it for what its user leaves unset",
             (parse, field, path) =>
             {
@@ -78,24 +82,23 @@ public static class ModelRewriteCommand
                 bool classes = field.MetadataProps.Any(p => p.Key == MetadataKeys.ClassNames);
                 if (!classes)
                 {
-                    parse.Refuse($"applies only to class-conditional models, and {path} has no classes", guidance);
+                    parse.Refuse($"applies only to class-conditional models, and {path} has no classes", guidance, interval);
                 }
 
-                var recommended = new RecommendedSampling(parse.GetValue(method)!, parse.InRange(steps, 1, 1_000_000), parse.InRange(guidance, 0.0, 100.0));
+                var recommended = new RecommendedSampling(parse.GetValue(method)!, parse.InRange(steps, 1, 1_000_000), parse.InRange(guidance, 0.0, 100.0), parse.GetValue(interval));
                 ModelProto rewritten = field.Clone();
-                HashSet<string> keys = [.. recommended.ToProperties().Select(p => p.Key)];
-                foreach (StringStringEntryProto old in rewritten.MetadataProps.Where(p => keys.Contains(p.Key)).ToList())
+                foreach (StringStringEntryProto old in rewritten.MetadataProps.Where(p => RecommendedSampling.Keys.Contains(p.Key)).ToList())
                 {
                     rewritten.MetadataProps.Remove(old);
                 }
 
                 rewritten.MetadataProps.AddRange(recommended.ToProperties().Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
-                return (rewritten, $"{path} recommending {recommended.Method} {recommended.Steps} steps{(classes ? $", guidance {recommended.Guidance}" : "")}");
+                return (rewritten, $"{path} recommending {recommended.Method} {recommended.Steps} steps{(classes ? $", guidance {recommended.Guidance}" : "")}{(recommended.Interval is { } i ? $" at t in [{i.From}, {i.To}]" : "")}");
             },
-            method, steps, guidance);
+            method, steps, guidance, interval);
     }
 
     public static Command Quantize() =>
-        Create("quantize", "Write a model with int8 fully connected layers (per-channel weights, activations quantized per call)",
+        Create("quantize", "Write a model with int8 fully connected layers (per-channel weights, activations quantized per point at each call)",
             (parse, field, path) => (Int8Quantizer.Quantize(field, path), $"{path} with int8 fully connected layers"));
 }

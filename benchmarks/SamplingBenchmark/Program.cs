@@ -7,6 +7,7 @@ using FlowMatching.Runtime.Options;
 // Euler K steps (a velocity field), a sampler graph with its own unrolled steps. The first model is the baseline
 // of the ratio column.
 int repeats = int.TryParse(Environment.GetEnvironmentVariable("REPEATS"), out int r) ? r : 5;
+int chunk = int.TryParse(Environment.GetEnvironmentVariable("CHUNK"), out int c0) ? c0 : 20000;
 var rows = new List<(string Model, int N, int Threads, double Rate)>();
 foreach (string spec in args)
 {
@@ -14,7 +15,7 @@ foreach (string spec in args)
     foreach (int threads in new[] { 1, 2 })
     {
         using FlowModel model = FlowModel.Load(parts[0], new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu, Threads = threads });
-        var options = new OdeSamplingOptions { Solver = new OdeSolverOptions { Steps = parts.Length > 1 ? int.Parse(parts[1]) : null }, Chunk = 20000 };
+        var options = new OdeSamplingOptions { Solver = new OdeSolverOptions { Steps = parts.Length > 1 ? int.Parse(parts[1]) : null }, Chunk = chunk };
         foreach (int n in new[] { 20000, 100 })
         {
             int calls = n == 100 ? 50 : 1;

@@ -16,16 +16,15 @@ public static class ImagePathFigure
         Option<int> count = CommandRunner.Option("--n", "samples, one row each", 4);
         Option<int> snapshots = CommandRunner.Option("--snapshots", "images per row, evenly spaced in t from 0 to 1", 8);
         Option<int> steps = CommandRunner.Option("--steps", "Euler steps", OdeSolverOptions.DefaultSteps);
-        Option<string?> classChoice = CommandRunner.Option<string?>("--class", "a class number, all, or none (unconditional)");
-        Option<double> guidance = CommandRunner.Option("--guidance", "classifier-free guidance w", 1.0);
+        var guidanceOptions = new GuidanceOptions();
         Option<long> seed = CommandRunner.Option("--seed", "random seed", 0L);
         Option<string> output = new("--out") { Description = "PNG file to write", Required = true };
         Option<bool> force = CommandRunner.Option("--force", "overwrite an existing image", false);
         var command = new Command("image-path", "Snapshots of image samples along the ODE, from noise to image (the tutorial's Figure 2)")
         {
-            count, snapshots, steps, classChoice, guidance, seed, output, force,
+            count, snapshots, steps, seed, output, force,
         };
-        foreach (Option option in modelOptions.All)
+        foreach (Option option in guidanceOptions.All.Concat(modelOptions.All))
         {
             command.Options.Add(option);
         }
@@ -50,7 +49,7 @@ public static class ImagePathFigure
             var options = new OdeSamplingOptions
             {
                 Solver = new OdeSolverOptions { Steps = stepCount },
-                Conditioning = ImageSampling.Conditioning(parse, model, classChoice, guidance),
+                Conditioning = guidanceOptions.Read(parse, model),
             };
             foreach (var _ in model.SampleChunks(rows, options, parse.GetValue(seed), observer: (first, step, t, points) =>
             {

@@ -114,6 +114,26 @@ public static class CommandRunner
         return option;
     }
 
+    /// <summary>An option read by <paramref name="tryParse"/>; a value it refuses is an error that says what was <paramref name="expected"/>.</summary>
+    public static Option<T> Parsed<T>(string name, string description, T defaultValue, TryParseText<T> tryParse, string expected) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (tryParse(text, out T value))
+            {
+                return value;
+            }
+
+            result.AddError($"{name} {text}: expected {expected}");
+            return defaultValue;
+        },
+    };
+
+    public delegate bool TryParseText<T>(string text, out T value);
+
     /// <summary>True when the user wrote the option, rather than it taking its default.</summary>
     public static bool IsGiven(this ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 

@@ -41,10 +41,12 @@ public static class MetadataKeys
     public const string Quantization = "flowmatching.quantization";
 
     // The sampler measured best for this model (RecommendedSampling): a fixed-step ODE method, its steps and
-    // the guidance scale. Optional; all three or none.
+    // the guidance scale. Optional; all three or none. The guidance interval (FROM,TO in t) is optional again:
+    // absent, guidance applies at every t.
     public const string RecommendedMethod = "flowmatching.recommended.method";
     public const string RecommendedSteps = "flowmatching.recommended.steps";
     public const string RecommendedGuidance = "flowmatching.recommended.guidance";
+    public const string RecommendedGuidanceInterval = "flowmatching.recommended.guidance_interval";
 
     // Classifiers only: the share of the held-out split classified correctly.
     public const string TestAccuracy = "flowmatching.classifier.test_accuracy";

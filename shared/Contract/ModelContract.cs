@@ -154,6 +154,10 @@ public sealed record ModelContract(
                 : throw new ModelContractException(source, $"has the unreadable value '{list}'", key)).ToArray()
             : [];
 
+        GuidanceInterval? Interval(string key) => Optional(key) is not { } text ? null
+            : GuidanceInterval.TryParse(text, out GuidanceInterval interval) ? interval
+            : throw new ModelContractException(source, $"must be FROM,TO with 0 <= FROM < TO <= 1, not '{text}'", key);
+
         var contract = new ModelContract(
             Get(MetadataKeys.Producer),
             Get(MetadataKeys.ProducerVersion),
@@ -179,7 +183,7 @@ public sealed record ModelContract(
             TestAccuracy = Optional(MetadataKeys.TestAccuracy) is null ? null : Parse<double>(MetadataKeys.TestAccuracy),
             Teacher = Optional(MetadataKeys.Teacher),
             Recommended = Optional(MetadataKeys.RecommendedMethod) is not { } method ? null
-                : new RecommendedSampling(method, Parse<int>(MetadataKeys.RecommendedSteps), Parse<double>(MetadataKeys.RecommendedGuidance)),
+                : new RecommendedSampling(method, Parse<int>(MetadataKeys.RecommendedSteps), Parse<double>(MetadataKeys.RecommendedGuidance), Interval(MetadataKeys.RecommendedGuidanceInterval)),
         };
         contract.Recommended?.Validate(source);
         if (contract.Shape.Count is not (0 or 3) || (contract.Shape.Count == 3 && contract.Shape.Aggregate(1, (a, b) => a * b) != contract.Dimension))

@@ -5,18 +5,24 @@ namespace FlowMatching.Contract;
 
 /// <summary>
 /// The ODE sampler a model's maker measured as its best trade-off (a fixed-step method, its steps and, for
-/// class-conditional models, the guidance scale); samplers use it for whatever their user leaves unset.
+/// class-conditional models, the guidance scale and the times it applies at); samplers use it for whatever their
+/// user leaves unset.
 /// </summary>
-public sealed record RecommendedSampling(string Method, int Steps, double Guidance = 1.0)
+public sealed record RecommendedSampling(string Method, int Steps, double Guidance = 1.0, GuidanceInterval? Interval = null)
 {
     /// <summary>The fixed-step ODE methods a recommendation may name, as the file stores them.</summary>
     public static IReadOnlyList<string> Methods { get; } = ["euler", "midpoint", "heun", "rk4"];
+
+    /// <summary>Every key a recommendation may write; a new recommendation replaces all of them.</summary>
+    public static IReadOnlyList<string> Keys { get; } =
+        [MetadataKeys.RecommendedMethod, MetadataKeys.RecommendedSteps, MetadataKeys.RecommendedGuidance, MetadataKeys.RecommendedGuidanceInterval];
 
     public IReadOnlyList<KeyValuePair<string, string>> ToProperties() =>
     [
         new(MetadataKeys.RecommendedMethod, Method),
         new(MetadataKeys.RecommendedSteps, Steps.ToString(CultureInfo.InvariantCulture)),
         new(MetadataKeys.RecommendedGuidance, Guidance.ToString("R", CultureInfo.InvariantCulture)),
+        .. Interval is null ? [] : new[] { new KeyValuePair<string, string>(MetadataKeys.RecommendedGuidanceInterval, Interval.ToString()) },
     ];
 
     /// <summary>Throws <see cref="ModelContractException"/> naming the key that is out of range.</summary>
@@ -35,6 +41,11 @@ public sealed record RecommendedSampling(string Method, int Steps, double Guidan
         if (!(Guidance >= 0 && Guidance <= 100))
         {
             throw new ModelContractException(source, $"must be between 0 and 100, not {Guidance}", MetadataKeys.RecommendedGuidance);
+        }
+
+        if (Interval is { IsValid: false })
+        {
+            throw new ModelContractException(source, $"must be FROM,TO with 0 <= FROM < TO <= 1, not {Interval}", MetadataKeys.RecommendedGuidanceInterval);
         }
     }
 }

@@ -33,6 +33,8 @@ public sealed class QuantizationTests
             Assert.IsTrue(Math.Sqrt(error2 / norm2) < bound, $"t = {t}: relative RMS error {Math.Sqrt(error2 / norm2):P2}");
         }
 
+        // Each point is quantized on its own: how the points are chunked changes nothing.
+        CollectionAssert.AreEqual(quantized.Sample(300, new OdeSamplingOptions { Chunk = 300 }), quantized.Sample(300, new OdeSamplingOptions { Chunk = 7 }));
         float[] samples = quantized.Sample(4000, new OdeSamplingOptions());
         var modes = Metrics.ModeCoverage.Measure(Distributions.GaussianMixture.Ring8(), new Io.PointSet(samples, 2));
         Assert.IsTrue(modes.OffMode < 0.02 && modes.Smallest > 0.10, $"off-mode {modes.OffMode:P1}, smallest mode {modes.Smallest:P1}");

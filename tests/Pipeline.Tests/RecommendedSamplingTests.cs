@@ -43,12 +43,7 @@ public sealed class RecommendedSamplingTests
         string model = ImageModelTests.TinyModel(files);
         var (code, error) = CommandLine.Trainer("recommend", "--model", model, "--method", "euler", "--steps", "3", "--guidance", "2.5", "--out", files["r.onnx"]);
         Assert.AreEqual(0, code, error);
-        float[] Images(string name, params string[] extra)
-        {
-            var (c, e) = CommandLine.Runtime(["sample", "--model", files["r.onnx"], "--class", "all", "--n", "6", "--out", files[name], .. extra]);
-            Assert.AreEqual(0, c, e);
-            return NpyFile.ReadFloat32(files[name]).Values;
-        }
+        float[] Images(string name, params string[] extra) => SampledImages(files["r.onnx"], files[name], extra);
 
         float[] recommended = Images("a.npy");
         CollectionAssert.AreEqual(Images("b.npy", "--guidance", "2.5", "--steps", "3"), recommended);
@@ -58,6 +53,14 @@ public sealed class RecommendedSamplingTests
         Assert.AreEqual(1, code, error);
         StringAssert.Contains(error, "--guidance");
         Assert.IsFalse(File.Exists(files["g.onnx"]));
+    }
+
+    /// <summary>Six images, two of each class, sampled by the command line with the model's recommendation where <paramref name="extra"/> says nothing.</summary>
+    internal static float[] SampledImages(string model, string output, params string[] extra)
+    {
+        var (code, error) = CommandLine.Runtime(["sample", "--model", model, "--class", "all", "--n", "6", "--out", output, .. extra]);
+        Assert.AreEqual(0, code, error);
+        return NpyFile.ReadFloat32(output).Values;
     }
 
     [TestMethod]

@@ -94,6 +94,19 @@ public sealed class ShippedModelTests
     }
 
     [TestMethod]
+    public void ShippedInt8ModelIsItsCommandsOutputAndSamplesTheRing()
+    {
+        using var files = new TestFiles();
+        var (code, error) = CommandLine.Trainer("quantize", "--model", RepositoryFiles.Path("models", "gmm8.onnx"), "--out", files["q.onnx"]);
+        Assert.AreEqual(0, code, error);
+        string shipped = RepositoryFiles.Path("models", "gmm8-int8.onnx");
+        CollectionAssert.AreEqual(File.ReadAllBytes(shipped), File.ReadAllBytes(files["q.onnx"]), "models/README.md's command must reproduce the file");
+        (code, error) = CommandLine.Runtime("sample", "--model", shipped, "--n", "4000", "--provider", "cpu", "--out", files["s.csv"]);
+        Assert.AreEqual(0, code, error);
+        AssertCoversTheRing(files["s.csv"]);
+    }
+
+    [TestMethod]
     public void ShippedImageModelDrawsTheAskedClassesWithItsRecommendedSampler()
     {
         string path = RepositoryFiles.Path("models", "fashion-mnist.onnx");

@@ -8,10 +8,11 @@ namespace FlowMatching.Training.Onnx;
 /// <summary>
 /// Rewrites a model's fully connected layers (Gemm with a weight initializer stored [out, in], transB = 1) to
 /// int8: weights quantized per output channel (symmetric, scale = max |w| / 127), activations quantized per
-/// row (each point's own range, uint8 with a zero point) at every call, products by MatMulInteger, then
-/// rescaled to float and the bias added. One scale for a whole batch was measured 4 to 10 times less accurate
-/// (18% field error at t = 0.1 on gmm8), as the batch's extreme points set it for all. The
-/// rest of the graph is kept. Layers narrower than <see cref="MinimumWidth"/> on either side stay float: the
+/// row at every call: each point's row divided by its largest |x|, then ONNX Runtime's fused
+/// DynamicQuantizeMatMul (uint8 activations, VNNI products), scaled back and the bias added. The fused kernel
+/// alone uses one scale for the whole batch, which the batch's extreme points set for all: measured on gmm8,
+/// an energy ratio of 3.5 against 1.9 with the row normalisation (fp32: 1.6), and outputs that would depend
+/// on how the points are chunked. The rest of the graph is kept. Layers narrower than <see cref="MinimumWidth"/> on either side stay float: the
 /// input layer mixes points (about +-10) with time features (+-1) that one activation scale would flatten, and
 /// these layers cost little. The metadata says so under <see cref="MetadataKeys.Quantization"/>.
 /// </summary>
@@ -19,6 +20,8 @@ public static class Int8Quantizer
 {
     public const int MinimumWidth = 64;
 
+    // The lower end of a normalised row: SiLU's outputs are at least -0.28 times the row's scale.
+    private const float Low = -0.3f;
 
     public static ModelProto Quantize(ModelProto model, string source)
     {
@@ -47,17 +50,27 @@ public static class Int8Quantizer
             float[] w = MemoryMarshal.Cast<byte, float>(weight.RawData.Span).ToArray();
             (sbyte[] q, float[] scales) = PerChannel(w, outputs, inputs);
             string name = node.Output[0];
-            (string rows, string scale, string zero) = QuantizeRows(builder, name, node.Input[0]);
-            string wq = builder.Int8Initializer($"{weight.Name}.int8", q, inputs, outputs);
-            string product = builder.Node("Cast", $"{name}.product", [builder.Node("MatMulInteger", $"{name}.int32", [rows, wq])], Int("to", FloatType));
-            // (q - z) W = q W - z (1^T W): the rows' zero points come off after the integer product.
-            float[] columnSums = Enumerable.Range(0, outputs).Select(o => (float)Enumerable.Range(0, inputs).Sum(i => q[i * outputs + o])).ToArray();
-            string offset = builder.Node("Mul", $"{name}.zero_offset", [zero, builder.Initializer($"{weight.Name}.column_sums", columnSums, 1, outputs)]);
-            string centred = builder.Node("Sub", $"{name}.centred", [product, offset]);
-            string rescaled = builder.Node("Mul", $"{name}.rescaled", [builder.Node("Mul", $"{name}.row_scaled", [centred, scale]), builder.Initializer($"{weight.Name}.scale", scales, 1, outputs)]);
-            builder.Node("Add", name, [rescaled, node.Input[2]]);
             graph.Initializer.Remove(weight);
             rewritten++;
+            // Two zero rows under the weights meet the two columns -1, +1 appended to every normalised row.
+            string wq = builder.Int8Initializer($"{weight.Name}.int8", [.. q, .. new sbyte[2 * outputs]], inputs + 2, outputs);
+            string wScale = builder.Initializer($"{weight.Name}.scale", scales, outputs);
+            // Each row divided by its own scale m first, so that the fused kernel's one activation scale for the
+            // batch fits every row; the product is multiplied back by m. m maps the row into [Low, 1] (Low < 0
+            // leaves room for the small negative values of SiLU and GELU; a row with larger ones is scaled down),
+            // and every row also carries the values Low and 1 exactly (two appended columns), so that the batch's
+            // range, and with it the kernel's scale, is always [Low, 1]: no point's result depends on the others
+            // in its batch.
+            var axis = OnnxGraphBuilder.IntsAttribute("axes", 1);
+            string highest = builder.Node("ReduceMax", $"{name}.row_highest", [node.Input[0]], axis, Int("keepdims", 1));
+            string lowest = builder.Node("ReduceMin", $"{name}.row_lowest", [node.Input[0]], axis, Int("keepdims", 1));
+            // Slightly inside Low, so that rounding cannot put the row's lowest value below it.
+            string inside = builder.Initializer($"{name}.low_inside", [Low * 0.999f], 1);
+            string rowScale = builder.Node("Max", $"{name}.row_scale", [highest, builder.Node("Div", $"{name}.lowest_over_low", [lowest, inside]), builder.Initializer($"{name}.tiny", [1e-20f], 1)]);
+            string ends = builder.Node("Add", $"{name}.ends", [builder.Node("Mul", $"{name}.zeros", [rowScale, builder.Initializer($"{name}.zero", [0f], 1)]), builder.Initializer($"{name}.low_high", [Low, 1f], 1, 2)]);
+            string normalised = builder.Node("Concat", $"{name}.normalised", [builder.Node("Div", $"{name}.divided", [node.Input[0], rowScale]), ends], Int("axis", 1));
+            string product = FusedProduct(graph, $"{name}.normalised_product", normalised, wq, wScale);
+            builder.Node("Add", name, [builder.Node("Mul", $"{name}.product", [product, rowScale]), node.Input[2]]);
         }
 
         if (rewritten == 0)
@@ -65,28 +78,30 @@ public static class Int8Quantizer
             throw new ModelContractException(source, "has no fully connected layer to quantize");
         }
 
+        quantized.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
         quantized.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.Quantization, Value = "int8-dynamic" });
         return quantized;
     }
 
     private const int FloatType = (int)TensorProto.Types.DataType.Float;
 
+    private const string MicrosoftDomain = "com.microsoft";
+
     private static AttributeProto Int(string name, long value) => OnnxGraphBuilder.IntAttribute(name, value);
 
-    // uint8 rows of x with their scales and zero points ([rows, 1] floats): scale = (max - min) / 255 over the
-    // row's range widened to include 0, zero point = round(-min / scale).
-    private static (string Rows, string Scale, string Zero) QuantizeRows(OnnxGraphBuilder builder, string name, string x)
+    // ONNX Runtime's DynamicQuantizeMatMul: x quantized to uint8 with one scale for the whole tensor, the int8
+    // product with per-column weight scales, back in float.
+    private static string FusedProduct(GraphProto graph, string output, string x, string weights, string scales)
     {
-        string zeroFloat = builder.Initializer($"{name}.q.zero", [0f]);
-        string low = builder.Node("Min", $"{name}.q.low", [builder.Node("ReduceMin", $"{name}.q.row_min", [x], OnnxGraphBuilder.IntsAttribute("axes", 1), Int("keepdims", 1)), zeroFloat]);
-        string high = builder.Node("Max", $"{name}.q.high", [builder.Node("ReduceMax", $"{name}.q.row_max", [x], OnnxGraphBuilder.IntsAttribute("axes", 1), Int("keepdims", 1)), zeroFloat]);
-        string range = builder.Node("Max", $"{name}.q.range", [builder.Node("Sub", $"{name}.q.span", [high, low]), builder.Initializer($"{name}.q.tiny", [1e-20f], 1)]);
-        string scale = builder.Node("Div", $"{name}.q.scale", [range, builder.Initializer($"{name}.q.levels", [255f], 1)]);
-        string top = builder.Initializer($"{name}.q.top", [255f]);
-        string zero = builder.Node("Clip", $"{name}.q.zero_point", [builder.Node("Round", $"{name}.q.zero_raw", [builder.Node("Div", $"{name}.q.minus_low", [builder.Node("Neg", $"{name}.q.neg_low", [low]), scale])]), zeroFloat, top]);
-        string levels = builder.Node("Add", $"{name}.q.shifted", [builder.Node("Round", $"{name}.q.rounded", [builder.Node("Div", $"{name}.q.divided", [x, scale])]), zero]);
-        string rows = builder.Node("Cast", $"{name}.q.uint8", [builder.Node("Clip", $"{name}.q.clipped", [levels, zeroFloat, top])], Int("to", (int)TensorProto.Types.DataType.Uint8));
-        return (rows, scale, zero);
+        graph.Node.Add(new NodeProto
+        {
+            OpType = "DynamicQuantizeMatMul",
+            Domain = MicrosoftDomain,
+            Name = output,
+            Input = { x, weights, scales },
+            Output = { output },
+        });
+        return output;
     }
 
     // Symmetric per-output-channel quantization, transposed to [in, out] as MatMulInteger's B.
@@ -112,3 +127,4 @@ public static class Int8Quantizer
         return (q, scales);
     }
 }
+

@@ -1,3 +1,4 @@
+using FlowMatching.Contract;
 using FlowMatching.Errors;
 
 namespace FlowMatching.Runtime.Options;
@@ -35,15 +36,24 @@ public abstract record ClassSelection
 
 /// <summary>
 /// Classifier-free guidance of a class-conditional model: v = v_uncond + w (v_cond - v_uncond), both halves in
-/// one batched call. w = 1 is the conditional field alone, w = 0 the unconditional one.
+/// one batched call. w = 1 is the conditional field alone, w = 0 the unconditional one. With an
+/// <see cref="Interval"/>, w applies only at the times in it and the conditional field alone (w = 1) elsewhere.
 /// </summary>
-public sealed record Conditioning(ClassSelection Classes, double Guidance = 1.0)
+public sealed record Conditioning(ClassSelection Classes, double Guidance = 1.0, GuidanceInterval? Interval = null)
 {
+    /// <summary>The guidance scale at time t.</summary>
+    public double GuidanceAt(double t) => Interval is null || Interval.Contains(t) ? Guidance : 1.0;
+
     public void Validate()
     {
         if (!(Guidance >= 0 && Guidance <= 100))
         {
             throw new InvalidSettingException(nameof(Guidance), $"must be between 0 and 100, not {Guidance}");
+        }
+
+        if (Interval is { IsValid: false })
+        {
+            throw new InvalidSettingException(nameof(Interval), $"must lie in [0, 1] with FROM < TO, not {Interval}");
         }
     }
 }

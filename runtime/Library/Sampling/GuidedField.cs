@@ -7,8 +7,8 @@ namespace FlowMatching.Runtime.Sampling;
 /// <summary>
 /// A class-conditional field seen as a plain velocity field for one chunk of samples at a time: each row gets
 /// its sample's class, and with guidance w != 1 the conditional and unconditional halves go to the network
-/// as one batch of 2n rows, combined as v_uncond + w (v_cond - v_uncond). Buffers are kept per batch size,
-/// so steps allocate nothing.
+/// as one batch of 2n rows, combined as v_uncond + w (v_cond - v_uncond); at times outside the guidance
+/// interval only the conditional half is evaluated. Buffers are kept per batch size, so steps allocate nothing.
 /// </summary>
 public sealed class GuidedField(IClassConditionalField inner, Conditioning conditioning) : IVelocityField
 {
@@ -18,8 +18,6 @@ public sealed class GuidedField(IClassConditionalField inner, Conditioning condi
     private float[] _pairedVelocity = [];
 
     public int Dimension => inner.Dimension;
-
-    private bool Paired => conditioning.Guidance != 1 && conditioning.Classes != ClassSelection.None;
 
     /// <summary>Sets the classes of samples <paramref name="first"/> .. <paramref name="first"/> + <paramref name="count"/> - 1.</summary>
     public void BeginChunk(long first, int count)
@@ -43,7 +41,8 @@ public sealed class GuidedField(IClassConditionalField inner, Conditioning condi
 
     public void Evaluate(double t, ReadOnlySpan<float> points, Span<float> velocity)
     {
-        if (!Paired)
+        double w = conditioning.GuidanceAt(t);
+        if (w == 1 || conditioning.Classes == ClassSelection.None)
         {
             inner.Evaluate(t, points, _classes, velocity);
             return;
@@ -59,7 +58,6 @@ public sealed class GuidedField(IClassConditionalField inner, Conditioning condi
         points.CopyTo(_pairedPoints);
         points.CopyTo(_pairedPoints.AsSpan(length));
         inner.Evaluate(t, _pairedPoints, _pairedClasses, _pairedVelocity);
-        double w = conditioning.Guidance;
         for (int i = 0; i < length; i++)
         {
             double unconditional = _pairedVelocity[length + i];

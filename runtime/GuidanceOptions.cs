@@ -1,0 +1,62 @@
+using System.CommandLine;
+using FlowMatching.Cli;
+using FlowMatching.Contract;
+using FlowMatching.Runtime.Options;
+
+namespace FlowMatching.Runtime;
+
+/// <summary>
+/// The options that choose the class of each image sample and the classifier-free guidance: --class, --guidance
+/// and --guidance-interval. What is not given comes from the model's recommendation, each on its own.
+/// </summary>
+public sealed class GuidanceOptions
+{
+    private readonly Option<string?> _class = CommandRunner.Option<string?>("--class", "image models with classes: a class number, all (equal numbers of each), or none (unconditional, the default)");
+    private readonly Option<double> _guidance = CommandRunner.Option("--guidance", "classifier-free guidance w: v = v_uncond + w (v_cond - v_uncond)", 1.0);
+    private readonly Option<GuidanceInterval> _interval = CommandRunner.Parsed("--guidance-interval",
+        "FROM,TO: guide only at these times t (0 noise, 1 data), the class's field alone elsewhere", GuidanceInterval.Whole, GuidanceInterval.TryParse,
+        "FROM,TO with 0 <= FROM < TO <= 1");
+
+    public IEnumerable<Option> All => [_class, _guidance, _interval];
+
+    /// <summary>The conditioning for an image model, or null for a model without classes (refusing the options then).</summary>
+    public Conditioning? Read(ParseResult parse, FlowModel model)
+    {
+        if (model.Classes == 0)
+        {
+            parse.Refuse($"{model.Source} has no classes", [.. All]);
+            return null;
+        }
+
+        string? choice = parse.GetValue(_class);
+        ClassSelection classes = choice switch
+        {
+            null or "none" => ClassSelection.None,
+            "all" => ClassSelection.All,
+            _ when int.TryParse(choice, out int k) && k >= 0 && k < model.Classes => ClassSelection.Of(k),
+            _ => throw new UserInputException($"--class {choice}: expected a class from 0 to {model.Classes - 1}, all or none"),
+        };
+        var conditioning = new Conditioning(classes, parse.GetValue(_guidance), parse.GetValue(_interval));
+        if (classes == ClassSelection.None || model.Contract?.Recommended is not { } recommended)
+        {
+            return conditioning;
+        }
+
+        if (!parse.IsGiven(_guidance))
+        {
+            Console.Error.WriteLine($"runtime: {model.Source} recommends guidance {recommended.Guidance}; --guidance chooses another");
+            conditioning = conditioning with { Guidance = recommended.Guidance };
+        }
+
+        if (!parse.IsGiven(_interval) && recommended.Interval is { } interval)
+        {
+            Console.Error.WriteLine($"runtime: {model.Source} recommends guiding at t in [{interval.From}, {interval.To}]; --guidance-interval chooses others");
+            conditioning = conditioning with { Interval = interval };
+        }
+
+        return conditioning;
+    }
+
+    /// <summary>Refuses the options for models that are not class-conditional images.</summary>
+    public void Refuse(ParseResult parse) => parse.Refuse("applies only to class-conditional image models", [.. All]);
+}
