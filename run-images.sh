@@ -28,12 +28,14 @@ if [[ ${TRAIN:-0} == 1 ]]; then
   model=$out/fashion-mnist.onnx
   trainer train --target fashion-mnist --network unet --channels 32,64,64 --batch 128 --steps 9000 --lr 1e-3 --lr-step 1500 --lr-gamma 0.6 \
     --ema 0.999 --validation-batch 256 --validation-every 250 --seed 0 --out "$out/trained.onnx" --loss-csv "$out/loss.csv" --checkpoint-every 250 --force
-  trainer recommend --model "$out/trained.onnx" --method heun --steps 20 --guidance 1.25 --out "$model" --force
+  trainer recommend --model "$out/trained.onnx" --method heun --steps 20 --guidance 1.75 --guidance-interval 0.25,0.8 --out "$model" --force
 fi
 
-# The model's recommended sampler (Heun 20 steps) for each guidance scale; 0 is the unconditional field.
+# The model's recommended sampler (Heun 20 steps, guidance 1.75 for t in [0.25, 0.8]), then each guidance scale
+# applied at every t; 0 is the unconditional field.
+runtime sample --model "$model" --class all --n 100 --out "$out/recommended.npy" --force
 for w in 0 1 1.25 1.5 2 3 4; do
-  runtime sample --model "$model" --class all --guidance "$w" --n 100 --out "$out/guidance-$w.npy" --force
+  runtime sample --model "$model" --class all --guidance "$w" --guidance-interval 0,1 --n 100 --out "$out/guidance-$w.npy" --force
 done
 runtime plot image-path --model "$model" --class all --n 10 --snapshots 9 --out "$out/noise-to-image.png" --force
-echo "done: $out/guidance-*.npy (+ .labels.npy, .png), noise-to-image.png"
+echo "done: $out/recommended.npy, guidance-*.npy (+ .labels.npy, .png), noise-to-image.png"

@@ -15,7 +15,7 @@ namespace FlowMatching.Tests;
 [TestClass]
 public sealed class ShippedModelTests
 {
-    private static readonly RecommendedSampling RecommendedImageSampler = new("heun", 20, 1.25);
+    private static readonly RecommendedSampling RecommendedImageSampler = new("heun", 20, 1.75, new GuidanceInterval(0.25, 0.8));
 
     [TestMethod]
     [DataRow("gmm8", "512,512,512", "silu", "fourier:8", 0.99)]
