@@ -3,13 +3,6 @@ using FlowMatching.Runtime.Options;
 
 namespace FlowMatching.Runtime;
 
-/// <summary>Where a fixed-step ODE method puts its steps: evenly, or where the model's own dopri5 pilot put its.</summary>
-public enum TimeGridKind
-{
-    Uniform,
-    Adapted,
-}
-
 /// <summary>The runtime CLI's one name table: every typed choice's names, and every library setting's flag.</summary>
 public static class CliChoices
 {
@@ -18,7 +11,7 @@ public static class CliChoices
     public static NameTable<OdeMethod> OdeMethods { get; } = new(
         ("euler", OdeMethod.Euler), ("midpoint", OdeMethod.Midpoint), ("heun", OdeMethod.Heun), ("rk4", OdeMethod.RungeKutta4), ("dopri5", OdeMethod.DormandPrince5));
 
-    public static NameTable<TimeGridKind> TimeGrids { get; } = new(("uniform", TimeGridKind.Uniform), ("adapted", TimeGridKind.Adapted));
+    public static NameTable<TimeGridKind> TimeGrids => TimeGridNames.Table;
 
     public static NameTable<SdeMethod> SdeMethods { get; } = new(("em", SdeMethod.EulerMaruyama), ("heun", SdeMethod.StochasticHeun));
 

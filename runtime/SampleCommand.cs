@@ -62,10 +62,14 @@ public static class SampleCommand
 
             if (options is OdeSamplingOptions ode && model.RecommendedSolver is { } recommended && !parse.IsGiven(method))
             {
-                // The model's measured best method; its steps too unless --steps says otherwise.
-                OdeSolverOptions solver = recommended with { Steps = parse.IsGiven(steps) ? ode.Solver.Steps : recommended.Steps };
+                // The model's measured best method; its steps (and their times) too unless --steps or --time-grid
+                // says otherwise.
+                int recommendedSteps = recommended.Grid is { } times ? times.Count - 1 : recommended.Steps!.Value;
+                OdeSolverOptions solver = parse.IsGiven(steps) || parse.IsGiven(timeGrid)
+                    ? recommended with { Steps = parse.IsGiven(steps) ? ode.Solver.Steps : recommendedSteps, Grid = null }
+                    : recommended;
                 options = ode with { Solver = solver };
-                Console.Error.WriteLine($"runtime: {model.Source} recommends {Describe(options)} {solver.Steps} steps; --method and --steps choose others");
+                Console.Error.WriteLine($"runtime: {model.Source} recommends {Describe(options)} {solver.Steps ?? recommendedSteps} steps{(solver.Grid is null ? "" : " on an adapted time grid")}; --method, --steps and --time-grid choose others");
             }
 
             Conditioning? conditioning = model.SampleShape.Count == 3 ? guidanceOptions.Read(parse, model) : null;

@@ -71,6 +71,8 @@ public static class ModelRewriteCommand
             "FROM,TO: guide only at these times t (0 noise, 1 data); every t when not given", null,
             (string text, out GuidanceInterval? value) => (value = GuidanceInterval.TryParse(text, out GuidanceInterval read) ? read : null) is not null,
             "FROM,TO with 0 <= FROM < TO <= 1");
+        Option<TimeGridKind> timeGrid = CommandRunner.Choice("--time-grid", "uniform steps, or steps where the model's own dopri5 pilot stepped (stored as times)",
+            TimeGridNames.Table, TimeGridKind.Uniform);
         return Create("recommend", "Store the sampler measured best for a model in its metadata; runtime sample uses it for what its user leaves unset",
             (parse, field, path) =>
             {
@@ -86,6 +88,13 @@ public static class ModelRewriteCommand
                 }
 
                 var recommended = new RecommendedSampling(parse.GetValue(method)!, parse.InRange(steps, 1, 1_000_000), parse.InRange(guidance, 0.0, 100.0), parse.GetValue(interval));
+                if (parse.GetValue(timeGrid) == TimeGridKind.Adapted)
+                {
+                    using var model = Runtime.FlowModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
+                    Conditioning? conditioning = classes ? new Conditioning(ClassSelection.All, recommended.Guidance, recommended.Interval) : null;
+                    recommended = recommended with { Grid = model.AdaptedTimeGrid(recommended.Steps, conditioning) };
+                }
+
                 ModelProto rewritten = field.Clone();
                 foreach (StringStringEntryProto old in rewritten.MetadataProps.Where(p => RecommendedSampling.Keys.Contains(p.Key)).ToList())
                 {
@@ -93,9 +102,9 @@ public static class ModelRewriteCommand
                 }
 
                 rewritten.MetadataProps.AddRange(recommended.ToProperties().Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
-                return (rewritten, $"{path} recommending {recommended.Method} {recommended.Steps} steps{(classes ? $", guidance {recommended.Guidance}" : "")}{(recommended.Interval is { } i ? $" at t in [{i.From}, {i.To}]" : "")}");
+                return (rewritten, $"{path} recommending {recommended.Method} {recommended.Steps} steps{(classes ? $", guidance {recommended.Guidance}" : "")}{(recommended.Interval is { } i ? $" at t in [{i.From}, {i.To}]" : "")}{(recommended.Grid is { } g ? $" on the time grid {string.Join(", ", g.Select(t => t.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)))}" : "")}");
             },
-            method, steps, guidance, interval);
+            method, steps, guidance, interval, timeGrid);
     }
 
     public static Command Quantize() =>

@@ -81,7 +81,8 @@ public sealed class FlowModel : IDisposable
                 "rk4" => OdeMethod.RungeKutta4,
                 _ => throw new ModelContractException(Source, $"names '{recommended.Method}', which this build does not know", MetadataKeys.RecommendedMethod),
             },
-            Steps = recommended.Steps,
+            Steps = recommended.Grid is null ? recommended.Steps : null,
+            Grid = recommended.Grid,
         }
         : null;
 

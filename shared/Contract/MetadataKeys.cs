@@ -48,6 +48,9 @@ public static class MetadataKeys
     public const string RecommendedGuidance = "flowmatching.recommended.guidance";
     public const string RecommendedGuidanceInterval = "flowmatching.recommended.guidance_interval";
 
+    // Optional again: the steps' times t_0 = 0 < ... < t_K = 1 (K = the recommended steps) when they are not uniform.
+    public const string RecommendedTimeGrid = "flowmatching.recommended.time_grid";
+
     // Classifiers only: the share of the held-out split classified correctly.
     public const string TestAccuracy = "flowmatching.classifier.test_accuracy";
 }

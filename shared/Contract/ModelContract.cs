@@ -183,7 +183,10 @@ public sealed record ModelContract(
             TestAccuracy = Optional(MetadataKeys.TestAccuracy) is null ? null : Parse<double>(MetadataKeys.TestAccuracy),
             Teacher = Optional(MetadataKeys.Teacher),
             Recommended = Optional(MetadataKeys.RecommendedMethod) is not { } method ? null
-                : new RecommendedSampling(method, Parse<int>(MetadataKeys.RecommendedSteps), Parse<double>(MetadataKeys.RecommendedGuidance), Interval(MetadataKeys.RecommendedGuidanceInterval)),
+                : new RecommendedSampling(method, Parse<int>(MetadataKeys.RecommendedSteps), Parse<double>(MetadataKeys.RecommendedGuidance), Interval(MetadataKeys.RecommendedGuidanceInterval))
+                {
+                    Grid = Optional(MetadataKeys.RecommendedTimeGrid) is null ? null : Numbers(MetadataKeys.RecommendedTimeGrid),
+                },
         };
         contract.Recommended?.Validate(source);
         if (contract.Shape.Count is not (0 or 3) || (contract.Shape.Count == 3 && contract.Shape.Aggregate(1, (a, b) => a * b) != contract.Dimension))

@@ -5,17 +5,20 @@ namespace FlowMatching.Contract;
 
 /// <summary>
 /// The ODE sampler a model's maker measured as its best trade-off (a fixed-step method, its steps and, for
-/// class-conditional models, the guidance scale and the times it applies at); samplers use it for whatever their
-/// user leaves unset.
+/// class-conditional models, the guidance scale and the times it applies at; the steps' times when they are not
+/// uniform); samplers use it for whatever their user leaves unset.
 /// </summary>
 public sealed record RecommendedSampling(string Method, int Steps, double Guidance = 1.0, GuidanceInterval? Interval = null)
 {
+    /// <summary>The times of the steps, 0 = t_0 &lt; ... &lt; t_Steps = 1; null for a uniform grid.</summary>
+    public IReadOnlyList<double>? Grid { get; init; }
+
     /// <summary>The fixed-step ODE methods a recommendation may name, as the file stores them.</summary>
     public static IReadOnlyList<string> Methods { get; } = ["euler", "midpoint", "heun", "rk4"];
 
     /// <summary>Every key a recommendation may write; a new recommendation replaces all of them.</summary>
     public static IReadOnlyList<string> Keys { get; } =
-        [MetadataKeys.RecommendedMethod, MetadataKeys.RecommendedSteps, MetadataKeys.RecommendedGuidance, MetadataKeys.RecommendedGuidanceInterval];
+        [MetadataKeys.RecommendedMethod, MetadataKeys.RecommendedSteps, MetadataKeys.RecommendedGuidance, MetadataKeys.RecommendedGuidanceInterval, MetadataKeys.RecommendedTimeGrid];
 
     public IReadOnlyList<KeyValuePair<string, string>> ToProperties() =>
     [
@@ -23,6 +26,7 @@ public sealed record RecommendedSampling(string Method, int Steps, double Guidan
         new(MetadataKeys.RecommendedSteps, Steps.ToString(CultureInfo.InvariantCulture)),
         new(MetadataKeys.RecommendedGuidance, Guidance.ToString("R", CultureInfo.InvariantCulture)),
         .. Interval is null ? [] : new[] { new KeyValuePair<string, string>(MetadataKeys.RecommendedGuidanceInterval, Interval.ToString()) },
+        .. Grid is null ? [] : new[] { new KeyValuePair<string, string>(MetadataKeys.RecommendedTimeGrid, string.Join(",", Grid.Select(t => t.ToString("R", CultureInfo.InvariantCulture)))) },
     ];
 
     /// <summary>Throws <see cref="ModelContractException"/> naming the key that is out of range.</summary>
@@ -41,6 +45,11 @@ public sealed record RecommendedSampling(string Method, int Steps, double Guidan
         if (!(Guidance >= 0 && Guidance <= 100))
         {
             throw new ModelContractException(source, $"must be between 0 and 100, not {Guidance}", MetadataKeys.RecommendedGuidance);
+        }
+
+        if (Grid is not null && (Grid.Count != Steps + 1 || Grid[0] != 0 || Grid[^1] != 1 || Grid.Zip(Grid.Skip(1)).Any(p => !(p.Second > p.First))))
+        {
+            throw new ModelContractException(source, $"must rise strictly from 0 to 1 in {Steps} steps", MetadataKeys.RecommendedTimeGrid);
         }
 
         if (Interval is { IsValid: false })

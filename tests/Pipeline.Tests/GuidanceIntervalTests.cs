@@ -108,10 +108,7 @@ public sealed class GuidanceIntervalTests
         StringAssert.Contains(error, "--guidance-interval");
         Assert.IsFalse(File.Exists(files["b.csv"]));
 
-        var properties = Models.Metadata(new Training.Training.TrainingOptions()).ToProperties().ToDictionary(p => p.Key, p => p.Value);
-        properties[MetadataKeys.RecommendedMethod] = "heun";
-        properties[MetadataKeys.RecommendedSteps] = "4";
-        properties[MetadataKeys.RecommendedGuidance] = "1.5";
+        var properties = RecommendedSamplingTests.WithRecommendation("heun", "4", "1.5");
         properties[MetadataKeys.RecommendedGuidanceInterval] = "0.9,0.1";
         var refused = Assert.ThrowsExactly<ModelContractException>(() => ModelContract.FromProperties(properties, "m.onnx"));
         StringAssert.Contains(refused.Message, MetadataKeys.RecommendedGuidanceInterval);

@@ -55,6 +55,51 @@ public sealed class RecommendedSamplingTests
         Assert.IsFalse(File.Exists(files["g.onnx"]));
     }
 
+    [TestMethod]
+    public void AnAdaptedTimeGridIsStoredAndSampledUnlessStepsOrAGridAreGiven()
+    {
+        using var files = new TestFiles();
+        string reflow = RepositoryFiles.Path("models", "gmm8-reflow.onnx");
+        var (code, error) = CommandLine.Trainer("recommend", "--model", reflow, "--method", "euler", "--steps", "4", "--time-grid", "adapted", "--out", files["r.onnx"]);
+        Assert.AreEqual(0, code, error);
+        using (FlowModel model = FlowModel.Load(files["r.onnx"], new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
+        {
+            IReadOnlyList<double> grid = model.Contract!.Recommended!.Grid!;
+            CollectionAssert.AreEqual(model.AdaptedTimeGrid(4), grid.ToArray());
+            CollectionAssert.AreNotEqual(new[] { 0, 0.25, 0.5, 0.75, 1 }, grid.ToArray(), "a grid the pilot adapted");
+            Assert.AreEqual(new OdeSolverOptions { Method = OdeMethod.Euler, Grid = grid }, model.RecommendedSolver);
+        }
+
+        string Sample(string name, params string[] extra)
+        {
+            var (c, e) = CommandLine.Runtime(["sample", "--model", files["r.onnx"], "--provider", "cpu", "--n", "30", "--seed", "3", "--out", files[name], .. extra]);
+            Assert.AreEqual(0, c, e);
+            return File.ReadAllText(files[name]);
+        }
+
+        string recommended = Sample("a.csv");
+        Assert.AreEqual(Sample("b.csv", "--method", "euler", "--steps", "4", "--time-grid", "adapted"), recommended);
+        string uniform = Sample("c.csv", "--method", "euler", "--steps", "4");
+        Assert.AreNotEqual(uniform, recommended);
+        Assert.AreEqual(uniform, Sample("d.csv", "--time-grid", "uniform"));
+        Assert.AreEqual(uniform, Sample("e.csv", "--steps", "4"));
+
+        var properties = WithRecommendation("euler", "4", "1");
+        properties[MetadataKeys.RecommendedTimeGrid] = "0,0.5,1";
+        var refused = Assert.ThrowsExactly<ModelContractException>(() => ModelContract.FromProperties(properties, "m.onnx"));
+        StringAssert.Contains(refused.Message, MetadataKeys.RecommendedTimeGrid);
+    }
+
+    /// <summary>A point model's metadata with the three required recommendation keys set as given.</summary>
+    internal static Dictionary<string, string> WithRecommendation(string method, string steps, string guidance)
+    {
+        var properties = Models.Metadata(new Training.Training.TrainingOptions()).ToProperties().ToDictionary(p => p.Key, p => p.Value);
+        properties[MetadataKeys.RecommendedMethod] = method;
+        properties[MetadataKeys.RecommendedSteps] = steps;
+        properties[MetadataKeys.RecommendedGuidance] = guidance;
+        return properties;
+    }
+
     /// <summary>Six images, two of each class, sampled by the command line with the model's recommendation where <paramref name="extra"/> says nothing.</summary>
     internal static float[] SampledImages(string model, string output, params string[] extra)
     {
@@ -66,10 +111,7 @@ public sealed class RecommendedSamplingTests
     [TestMethod]
     public void AnUnknownRecommendedMethodNamesTheKey()
     {
-        var properties = Models.Metadata(new Training.Training.TrainingOptions()).ToProperties().ToDictionary(p => p.Key, p => p.Value);
-        properties[MetadataKeys.RecommendedMethod] = "leapfrog";
-        properties[MetadataKeys.RecommendedSteps] = "4";
-        properties[MetadataKeys.RecommendedGuidance] = "1";
+        var properties = WithRecommendation("leapfrog", "4", "1");
         var error = Assert.ThrowsExactly<ModelContractException>(() => ModelContract.FromProperties(properties, "m.onnx"));
         StringAssert.Contains(error.Message, MetadataKeys.RecommendedMethod);
         properties[MetadataKeys.RecommendedMethod] = "heun";

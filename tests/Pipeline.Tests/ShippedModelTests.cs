@@ -82,7 +82,9 @@ public sealed class ShippedModelTests
         using (FlowModel model = FlowModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
         {
             Assert.AreEqual("gmm8.onnx rk4:100 pairs:50000", model.Contract!.Teacher);
-            Assert.AreEqual(new RecommendedSampling("euler", 4), model.Contract.Recommended);
+            RecommendedSampling recommended = model.Contract.Recommended!;
+            Assert.AreEqual(("euler", 4, 5), (recommended.Method, recommended.Steps, recommended.Grid?.Count));
+            CollectionAssert.AreEqual(model.AdaptedTimeGrid(4), recommended.Grid!.ToArray(), "models/README.md's recommend --time-grid adapted");
             Assert.AreEqual((5000, 2500, 0.99, "fourier:8"), (model.Contract.Steps, model.Contract.Batch, model.Contract.EmaDecay, model.Contract.TimeEmbedding));
         }
 
