@@ -13,11 +13,12 @@ public sealed class ChildProcess : IDisposable
     private ChildProcess(string program, IEnumerable<string> args, string? standardOutput)
     {
         // A job started in the background of a non-interactive shell (as CI may run this suite) inherits
-        // SIGINT as ignored; env --default-signal gives the child the disposition a terminal user's has.
+        // SIGINT as ignored, and one started under nohup SIGHUP; env --default-signal gives the child the
+        // dispositions a terminal user's has.
         string dll = Path.Combine(AppContext.BaseDirectory, $"{program}.dll");
         string shell = standardOutput is null
-            ? $"exec env --default-signal=INT dotnet {Quote(dll)} {string.Join(" ", args.Select(Quote))}"
-            : $"exec env --default-signal=INT dotnet {Quote(dll)} {string.Join(" ", args.Select(Quote))} > {Quote(standardOutput)}";
+            ? $"exec env --default-signal=INT,HUP,TERM dotnet {Quote(dll)} {string.Join(" ", args.Select(Quote))}"
+            : $"exec env --default-signal=INT,HUP,TERM dotnet {Quote(dll)} {string.Join(" ", args.Select(Quote))} > {Quote(standardOutput)}";
         _process = Process.Start(new ProcessStartInfo("bash", ["-c", shell]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
         string progress = args.First() + " ";
         _process.ErrorDataReceived += (_, e) =>
