@@ -108,6 +108,6 @@ public static class ModelRewriteCommand
     }
 
     public static Command Quantize() =>
-        Create("quantize", "Write a model with int8 fully connected layers (per-channel weights, activations quantized per point at each call)",
-            (parse, field, path) => (Int8Quantizer.Quantize(field, path), $"{path} with int8 fully connected layers"));
+        Create("quantize", "Write a model with int8 fully connected and convolution layers (per-channel weights, activations quantized per point at each call)",
+            (parse, field, path) => (Int8Quantizer.Quantize(field, path), $"{path} with int8 fully connected and convolution layers"));
 }

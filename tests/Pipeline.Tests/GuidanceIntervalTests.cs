@@ -36,7 +36,7 @@ public sealed class GuidanceIntervalTests
     {
         using var files = new TestFiles();
         using FlowModel model = FlowModel.Load(ImageModelTests.TinyModel(files), new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
-        var field = (IClassConditionalField)typeof(FlowModel).GetField("_model", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(model)!;
+        IClassConditionalField field = ImageModelTests.ConditionalField(model);
         const double w = 2.5;
         const int n = 6;
         var random = new Randomness.RandomStream(3, 2);

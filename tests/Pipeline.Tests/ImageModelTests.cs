@@ -10,6 +10,10 @@ namespace FlowMatching.Tests;
 [TestClass]
 public sealed class ImageModelTests
 {
+    /// <summary>The class-conditional network inside a loaded image model, to evaluate it with explicit classes.</summary>
+    internal static IClassConditionalField ConditionalField(FlowModel model) => (IClassConditionalField)typeof(FlowModel)
+        .GetField("_model", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(model)!;
+
     internal static string TinyModel(TestFiles files)
     {
         (string images, string labels) = IdxTests.Fixture(files, count: 24);
@@ -86,7 +90,7 @@ public sealed class ImageModelTests
         using var files = new TestFiles();
         using FlowModel model = FlowModel.Load(TinyModel(files), new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
         Assert.AreEqual(3, model.Classes);
-        var field = (IClassConditionalField)typeof(FlowModel).GetField("_model", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(model)!;
+        IClassConditionalField field = ConditionalField(model);
         const double w = 2.5;
         const int n = 6;
         var random = new Randomness.RandomStream(2, 2);

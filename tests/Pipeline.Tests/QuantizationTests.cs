@@ -1,4 +1,5 @@
 using FlowMatching.Runtime;
+using FlowMatching.Runtime.Models;
 using FlowMatching.Runtime.Options;
 
 namespace FlowMatching.Tests;
@@ -42,5 +43,38 @@ public sealed class QuantizationTests
         (code, error) = CommandLine.Trainer("quantize", "--model", files["q.onnx"], "--out", files["qq.onnx"]);
         Assert.AreEqual(1, code, error);
         StringAssert.Contains(error, "already quantized");
+    }
+
+    [TestMethod]
+    public void Int8UNetConvolutionsStayNearTheFloatFieldWhateverTheBatch()
+    {
+        using var files = new TestFiles();
+        string shipped = RepositoryFiles.Path("models", "fashion-mnist.onnx");
+        var (code, error) = CommandLine.Trainer("quantize", "--model", shipped, "--out", files["q.onnx"]);
+        Assert.AreEqual(0, code, error);
+        Assert.IsTrue(new FileInfo(files["q.onnx"]).Length < new FileInfo(shipped).Length / 3, "int8 kernels take a quarter of the bytes");
+        var cpu = new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu };
+        using FlowModel exact = FlowModel.Load(shipped, cpu);
+        using FlowModel quantized = FlowModel.Load(files["q.onnx"], cpu);
+        IClassConditionalField Field(FlowModel model) => ImageModelTests.ConditionalField(model);
+        const int n = 8;
+        var random = new Randomness.RandomStream(5, 1);
+        float[] x = Enumerable.Range(0, n * 784).Select(_ => (float)random.NextGaussian()).ToArray();
+        long[] classes = Enumerable.Range(0, n).Select(i => (long)i).ToArray();
+        foreach ((double t, double bound) in new[] { (0.1, 0.06), (0.5, 0.06), (0.9, 0.06) })
+        {
+            var a = new float[x.Length];
+            var b = new float[x.Length];
+            Field(exact).Evaluate(t, x, classes, a);
+            Field(quantized).Evaluate(t, x, classes, b);
+            double error2 = a.Zip(b, (p, q) => (double)(p - q) * (p - q)).Sum(), norm2 = a.Sum(p => (double)p * p);
+            Console.WriteLine($"int8 U-Net field error at t = {t}: {Math.Sqrt(error2 / norm2):P2}");
+            Assert.IsTrue(Math.Sqrt(error2 / norm2) < bound, $"t = {t}: relative RMS error {Math.Sqrt(error2 / norm2):P2}");
+
+            // Each image is quantized on its own: the first two alone give the same bytes as in the batch of eight.
+            var pair = new float[2 * 784];
+            Field(quantized).Evaluate(t, x.AsSpan(0, 2 * 784), classes.AsSpan(0, 2), pair);
+            CollectionAssert.AreEqual(b[..(2 * 784)], pair);
+        }
     }
 }

@@ -6,19 +6,23 @@ using FlowMatching.Training.Onnx.Proto;
 namespace FlowMatching.Training.Onnx;
 
 /// <summary>
-/// Rewrites a model's fully connected layers (Gemm with a weight initializer stored [out, in], transB = 1) to
-/// int8: weights quantized per output channel (symmetric, scale = max |w| / 127), activations quantized per
-/// row at every call: each point's row divided by its largest |x|, then ONNX Runtime's fused
-/// DynamicQuantizeMatMul (uint8 activations, VNNI products), scaled back and the bias added. The fused kernel
-/// alone uses one scale for the whole batch, which the batch's extreme points set for all: measured on gmm8,
-/// an energy ratio of 3.5 against 1.9 with the row normalisation (fp32: 1.6), and outputs that would depend
-/// on how the points are chunked. The rest of the graph is kept. Layers narrower than <see cref="MinimumWidth"/> on either side stay float: the
-/// input layer mixes points (about +-10) with time features (+-1) that one activation scale would flatten, and
-/// these layers cost little. The metadata says so under <see cref="MetadataKeys.Quantization"/>.
+/// Rewrites a model's fully connected layers (Gemm with a weight initializer stored [out, in], transB = 1) and
+/// convolutions to int8: weights quantized per output channel (symmetric, scale = max |w| / 127), activations
+/// quantized at every call, each point (each image) on its own scale, so that no result depends on the others
+/// in its batch. Fully connected layers go through ONNX Runtime's fused DynamicQuantizeMatMul, convolutions
+/// through ConvInteger. The fused kernel alone uses one scale for the whole batch, which the batch's extreme
+/// points set for all: measured on gmm8, an energy ratio of 3.5 against 1.9 with per-point scales (fp32: 1.6).
+/// The rest of the graph is kept. Layers narrower than <see cref="MinimumWidth"/> (convolutions with fewer than
+/// <see cref="MinimumChannels"/> channels) on either side stay float: the input layer mixes points (about
+/// +-10) with time features (+-1) that one activation scale would flatten, and these layers cost little. The
+/// metadata says so under <see cref="MetadataKeys.Quantization"/>.
 /// </summary>
 public static class Int8Quantizer
 {
     public const int MinimumWidth = 64;
+
+    // Convolutions with fewer channels in or out (the image's own channel at either end) stay float.
+    public const int MinimumChannels = 16;
 
     // The lower end of a normalised row: SiLU's outputs are at least -0.28 times the row's scale.
     private const float Low = -0.3f;
@@ -39,43 +43,28 @@ public static class Int8Quantizer
         int rewritten = 0;
         foreach (NodeProto node in nodes)
         {
-            if (node.OpType != "Gemm" || node.Input.Count != 3 || !initializers.TryGetValue(node.Input[1], out TensorProto? weight)
-                || !node.Attribute.Any(a => a.Name == "transB" && a.I == 1) || weight.Dims.Count != 2 || weight.Dims.Min() < MinimumWidth)
+            if (Wide(node, initializers, "Gemm", 2) is { } dense && node.Attribute.Any(a => a.Name == "transB" && a.I == 1))
+            {
+                Dense(builder, graph, node, dense);
+            }
+            else if (Wide(node, initializers, "Conv", 4) is { } kernel && !node.Attribute.Any(a => a.Name == "group" && a.I != 1))
+            {
+                Convolution(builder, node, kernel, initializers[node.Input[2]]);
+                graph.Initializer.Remove(initializers[node.Input[2]]);
+            }
+            else
             {
                 graph.Node.Add(node);
                 continue;
             }
 
-            int outputs = (int)weight.Dims[0], inputs = (int)weight.Dims[1];
-            float[] w = MemoryMarshal.Cast<byte, float>(weight.RawData.Span).ToArray();
-            (sbyte[] q, float[] scales) = PerChannel(w, outputs, inputs);
-            string name = node.Output[0];
-            graph.Initializer.Remove(weight);
+            graph.Initializer.Remove(initializers[node.Input[1]]);
             rewritten++;
-            // Two zero rows under the weights meet the two columns -1, +1 appended to every normalised row.
-            string wq = builder.Int8Initializer($"{weight.Name}.int8", [.. q, .. new sbyte[2 * outputs]], inputs + 2, outputs);
-            string wScale = builder.Initializer($"{weight.Name}.scale", scales, outputs);
-            // Each row divided by its own scale m first, so that the fused kernel's one activation scale for the
-            // batch fits every row; the product is multiplied back by m. m maps the row into [Low, 1] (Low < 0
-            // leaves room for the small negative values of SiLU and GELU; a row with larger ones is scaled down),
-            // and every row also carries the values Low and 1 exactly (two appended columns), so that the batch's
-            // range, and with it the kernel's scale, is always [Low, 1]: no point's result depends on the others
-            // in its batch.
-            var axis = OnnxGraphBuilder.IntsAttribute("axes", 1);
-            string highest = builder.Node("ReduceMax", $"{name}.row_highest", [node.Input[0]], axis, Int("keepdims", 1));
-            string lowest = builder.Node("ReduceMin", $"{name}.row_lowest", [node.Input[0]], axis, Int("keepdims", 1));
-            // Slightly inside Low, so that rounding cannot put the row's lowest value below it.
-            string inside = builder.Initializer($"{name}.low_inside", [Low * 0.999f], 1);
-            string rowScale = builder.Node("Max", $"{name}.row_scale", [highest, builder.Node("Div", $"{name}.lowest_over_low", [lowest, inside]), builder.Initializer($"{name}.tiny", [1e-20f], 1)]);
-            string ends = builder.Node("Add", $"{name}.ends", [builder.Node("Mul", $"{name}.zeros", [rowScale, builder.Initializer($"{name}.zero", [0f], 1)]), builder.Initializer($"{name}.low_high", [Low, 1f], 1, 2)]);
-            string normalised = builder.Node("Concat", $"{name}.normalised", [builder.Node("Div", $"{name}.divided", [node.Input[0], rowScale]), ends], Int("axis", 1));
-            string product = FusedProduct(graph, $"{name}.normalised_product", normalised, wq, wScale);
-            builder.Node("Add", name, [builder.Node("Mul", $"{name}.product", [product, rowScale]), node.Input[2]]);
         }
 
         if (rewritten == 0)
         {
-            throw new ModelContractException(source, "has no fully connected layer to quantize");
+            throw new ModelContractException(source, "has no fully connected or convolution layer to quantize");
         }
 
         quantized.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
@@ -84,6 +73,68 @@ public static class Int8Quantizer
     }
 
     private const int FloatType = (int)TensorProto.Types.DataType.Float;
+
+    // A weight initializer of the given rank whose first two dimensions (outputs, inputs) are both wide, for a
+    // node with a bias; null otherwise.
+    private static TensorProto? Wide(NodeProto node, Dictionary<string, TensorProto> initializers, string opType, int rank) =>
+        node.OpType == opType && node.Input.Count == 3 && initializers.ContainsKey(node.Input[2])
+            && initializers.TryGetValue(node.Input[1], out TensorProto? weight) && weight.Dims.Count == rank
+            && weight.Dims[0] >= (rank == 2 ? MinimumWidth : MinimumChannels) && weight.Dims[1] >= (rank == 2 ? MinimumWidth : MinimumChannels)
+            ? weight
+            : null;
+
+    // The scale m of each row (each sample of a convolution's input) over the given axes, [rows, 1, ...]: x / m
+    // lies in [Low, 1] (Low < 0 leaves room for the small negative values of SiLU and GELU; a row with larger
+    // ones is scaled down).
+    private static string RowScale(OnnxGraphBuilder builder, string name, string x, params long[] axes)
+    {
+        string highest = builder.Node("ReduceMax", $"{name}.row_highest", [x], OnnxGraphBuilder.IntsAttribute("axes", axes), Int("keepdims", 1));
+        string lowest = builder.Node("ReduceMin", $"{name}.row_lowest", [x], OnnxGraphBuilder.IntsAttribute("axes", axes), Int("keepdims", 1));
+        // Slightly inside Low, so that rounding cannot put the row's lowest value below it.
+        string inside = builder.Initializer($"{name}.low_inside", [Low * 0.999f], 1);
+        return builder.Node("Max", $"{name}.row_scale", [highest, builder.Node("Div", $"{name}.lowest_over_low", [lowest, inside]), builder.Initializer($"{name}.tiny", [1e-20f], 1)]);
+    }
+
+    private static void Dense(OnnxGraphBuilder builder, GraphProto graph, NodeProto node, TensorProto weight)
+    {
+        int outputs = (int)weight.Dims[0], inputs = (int)weight.Dims[1];
+        (sbyte[] q, float[] scales) = PerChannel(MemoryMarshal.Cast<byte, float>(weight.RawData.Span).ToArray(), outputs, inputs, transpose: true);
+        string name = node.Output[0];
+        // Two zero rows under the weights meet the two columns Low, 1 appended to every normalised row.
+        string wq = builder.Int8Initializer($"{weight.Name}.int8", [.. q, .. new sbyte[2 * outputs]], inputs + 2, outputs);
+        string wScale = builder.Initializer($"{weight.Name}.scale", scales, outputs);
+        // Each row divided by its own scale m first, so that the fused kernel's one activation scale for the
+        // batch fits every row; the product is multiplied back by m. Every row also carries the values Low and
+        // 1 exactly (two appended columns), so that the batch's range, and with it the kernel's scale, is always
+        // [Low, 1]: no point's result depends on the others in its batch.
+        string rowScale = RowScale(builder, name, node.Input[0], 1);
+        string ends = builder.Node("Add", $"{name}.ends", [builder.Node("Mul", $"{name}.zeros", [rowScale, builder.Initializer($"{name}.zero", [0f], 1)]), builder.Initializer($"{name}.low_high", [Low, 1f], 1, 2)]);
+        string normalised = builder.Node("Concat", $"{name}.normalised", [builder.Node("Div", $"{name}.divided", [node.Input[0], rowScale]), ends], Int("axis", 1));
+        string product = FusedProduct(graph, $"{name}.normalised_product", normalised, wq, wScale);
+        builder.Node("Add", name, [builder.Node("Mul", $"{name}.product", [product, rowScale]), node.Input[2]]);
+    }
+
+    // A convolution on uint8 levels of each sample divided by its own scale (QuantizeLinear with the fixed step
+    // of [Low, 1], so no sample depends on the others), ConvInteger with the int8 kernels, then rescaled by the
+    // sample's scale times each output channel's, and the bias added.
+    private static void Convolution(OnnxGraphBuilder builder, NodeProto node, TensorProto weight, TensorProto bias)
+    {
+        int outputs = (int)weight.Dims[0], perOutput = (int)(weight.Dims[1] * weight.Dims[2] * weight.Dims[3]);
+        (sbyte[] q, float[] scales) = PerChannel(MemoryMarshal.Cast<byte, float>(weight.RawData.Span).ToArray(), outputs, perOutput, transpose: false);
+        string name = node.Output[0];
+        const float step = (1 - Low) / 255;
+        string sampleScale = RowScale(builder, name, node.Input[0], 1, 2, 3);
+        string levels = builder.Node("QuantizeLinear", $"{name}.levels", [builder.Node("Div", $"{name}.divided", [node.Input[0], sampleScale]),
+            builder.Initializer($"{name}.step", [step]), builder.Uint8Initializer($"{name}.zero_point", [(byte)Math.Round(-Low / step)])]);
+        var convolution = new NodeProto { OpType = "ConvInteger", Name = $"{name}.int32", Output = { $"{name}.int32" } };
+        convolution.Input.AddRange([levels, builder.Int8Initializer($"{weight.Name}.int8", q, [.. weight.Dims]), $"{name}.zero_point"]);
+        convolution.Attribute.AddRange(node.Attribute);
+        builder.Graph.Node.Add(convolution);
+        string product = builder.Node("Cast", $"{name}.product", [convolution.Output[0]], Int("to", FloatType));
+        string factor = builder.Node("Mul", $"{name}.factor", [sampleScale, builder.Initializer($"{weight.Name}.scale", scales.Select(c => c * step).ToArray(), 1, outputs, 1, 1)]);
+        float[] b = MemoryMarshal.Cast<byte, float>(bias.RawData.Span).ToArray();
+        builder.Node("Add", name, [builder.Node("Mul", $"{name}.rescaled", [product, factor]), builder.Initializer($"{bias.Name}.channels", b, 1, outputs, 1, 1)]);
+    }
 
     private const string MicrosoftDomain = "com.microsoft";
 
@@ -104,8 +155,9 @@ public static class Int8Quantizer
         return output;
     }
 
-    // Symmetric per-output-channel quantization, transposed to [in, out] as MatMulInteger's B.
-    private static (sbyte[] Values, float[] Scales) PerChannel(float[] w, int outputs, int inputs)
+    // Symmetric per-output-channel quantization of w [outputs, inputs], transposed to [inputs, outputs] for a
+    // matrix product's B.
+    private static (sbyte[] Values, float[] Scales) PerChannel(float[] w, int outputs, int inputs, bool transpose)
     {
         var q = new sbyte[w.Length];
         var scales = new float[outputs];
@@ -120,7 +172,7 @@ public static class Int8Quantizer
             scales[o] = max == 0 ? 1 : max / 127f;
             for (int i = 0; i < inputs; i++)
             {
-                q[i * outputs + o] = (sbyte)Math.Clamp(Math.Round(w[o * inputs + i] / scales[o]), -127, 127);
+                q[transpose ? i * outputs + o : o * inputs + i] = (sbyte)Math.Clamp(Math.Round(w[o * inputs + i] / scales[o]), -127, 127);
             }
         }
 

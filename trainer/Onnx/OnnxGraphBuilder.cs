@@ -42,6 +42,15 @@ public sealed class OnnxGraphBuilder(GraphProto graph)
         return tensorName;
     }
 
+    /// <summary>A uint8 initializer (activation zero points).</summary>
+    public string Uint8Initializer(string tensorName, ReadOnlySpan<byte> values, params long[] dims)
+    {
+        var tensor = new TensorProto { Name = tensorName, DataType = (int)TensorProto.Types.DataType.Uint8, RawData = ByteString.CopyFrom(values) };
+        tensor.Dims.AddRange(dims);
+        Graph.Initializer.Add(tensor);
+        return tensorName;
+    }
+
     /// <summary>Adds a node with several outputs, named <paramref name="name"/>.0, .1, ...; returns their names.</summary>
     public string[] Node(string opType, string name, int outputs, IEnumerable<string> inputs, params AttributeProto[] attributes)
     {
