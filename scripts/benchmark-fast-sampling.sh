@@ -47,6 +47,7 @@ quality "gmm8 euler:$steps graph" "$out/gmm8-euler$steps.onnx"
 for k in 1 2 4; do
   quality "gmm8-reflow, Euler $k" models/gmm8-reflow.onnx --method euler --steps "$k"
 done
+quality "gmm8-reflow, recommended (4 adapted)" models/gmm8-reflow.onnx
 
 echo
 dotnet benchmarks/TrainingPrecisionBenchmark/bin/Release/net10.0/TrainingPrecisionBenchmark.dll
