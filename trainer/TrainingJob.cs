@@ -45,8 +45,12 @@ public sealed class TrainingJob(TrainingOptions options, string modelPath, strin
         }
         catch (TrainingInterruptedException e)
         {
+            // A resumed run takes its training options from the checkpoint but its checkpointing from the command
+            // line: the command to continue repeats it, or the periodic checkpoints would silently stop.
             string loss = lossCsvPath is null ? "" : $" --loss-csv {lossCsvPath}";
-            Console.Error.WriteLine($"trainer: {e.Message}; continue with: trainer train --resume {e.Checkpoint} --out {modelPath}{loss}");
+            string place = e.Checkpoint == modelPath + ".ckpt" ? "" : $" --checkpoint {e.Checkpoint}";
+            string every = checkpoints.Every > 0 ? $" --checkpoint-every {checkpoints.Every}" : "";
+            Console.Error.WriteLine($"trainer: {e.Message}; continue with: trainer train --resume {e.Checkpoint} --out {modelPath}{loss}{place}{every}");
             return CommandRunner.Interrupted;
         }
 

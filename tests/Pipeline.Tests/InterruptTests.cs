@@ -30,6 +30,18 @@ public sealed class InterruptTests
     }
 
     [TestMethod]
+    [Timeout(120000, CooperativeCancellation = true)]
+    public void TheCommandToContinueKeepsTheRunsCheckpointing()
+    {
+        using var files = new TestFiles();
+        using var trainer = ChildProcess.Start("trainer", ["train", "--steps", "1000000", "--batch", "64", "--hidden", "16", "--out", files["m.onnx"], "--validation-batch", "0",
+            "--checkpoint", files["run.ckpt"], "--checkpoint-every", "50"]);
+        trainer.SignalOnceWorking(2);
+        Assert.IsTrue(trainer.WaitForExit(30000), "the trainer did not stop after the signal");
+        StringAssert.Contains(trainer.Error, $"continue with: trainer train --resume {files["run.ckpt"]} --out {files["m.onnx"]} --checkpoint {files["run.ckpt"]} --checkpoint-every 50");
+    }
+
+    [TestMethod]
     [Timeout(180000, CooperativeCancellation = true)]
     public void AKilledAndResumedRunsLossLogEqualsTheUninterruptedOneByteForByte()
     {
