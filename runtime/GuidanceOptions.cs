@@ -15,7 +15,7 @@ public sealed class GuidanceOptions
     private readonly Option<double> _guidance = CommandRunner.Option("--guidance", "classifier-free guidance w: v = v_uncond + w (v_cond - v_uncond)", 1.0);
     private readonly Option<GuidanceInterval> _interval = CommandRunner.Parsed("--guidance-interval",
         "FROM,TO: guide only at these times t (0 noise, 1 data), the class's field alone elsewhere", GuidanceInterval.Whole, GuidanceInterval.TryParse,
-        "FROM,TO with 0 <= FROM < TO <= 1");
+        GuidanceInterval.Expected);
 
     public IEnumerable<Option> All => [_class, _guidance, _interval];
 
@@ -50,7 +50,7 @@ public sealed class GuidanceOptions
 
         if (!parse.IsGiven(_interval) && recommended.Interval is { } interval)
         {
-            Console.Error.WriteLine($"runtime: {model.Source} recommends guiding at t in [{interval.From}, {interval.To}]; --guidance-interval chooses others");
+            Console.Error.WriteLine($"runtime: {model.Source} recommends guiding at {interval.Describe()}; --guidance-interval chooses others");
             conditioning = conditioning with { Interval = interval };
         }
 

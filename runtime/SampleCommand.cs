@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FlowMatching.Cli;
+using FlowMatching.Interpolants;
 using FlowMatching.Io;
 using FlowMatching.Progress;
 using FlowMatching.Runtime.Options;
@@ -82,7 +83,7 @@ public static class SampleCommand
 
                 double[] grid = model.AdaptedTimeGrid(fixedStep.Solver.Steps ?? OdeSolverOptions.DefaultSteps, conditioning, cancellation);
                 options = fixedStep with { Solver = fixedStep.Solver with { Steps = null, Grid = grid } };
-                Console.Error.WriteLine($"runtime: adapted time grid {string.Join(", ", grid.Select(t => t.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)))}");
+                Console.Error.WriteLine($"runtime: adapted time grid {TimeGrid.Describe(grid)}");
             }
 
             if (model.SampleShape.Count == 3)

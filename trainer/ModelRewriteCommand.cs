@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FlowMatching.Cli;
 using FlowMatching.Contract;
+using FlowMatching.Interpolants;
 using FlowMatching.Io;
 using FlowMatching.Runtime.Options;
 using FlowMatching.Training.Onnx;
@@ -70,7 +71,7 @@ public static class ModelRewriteCommand
         Option<GuidanceInterval?> interval = CommandRunner.Parsed<GuidanceInterval?>("--guidance-interval",
             "FROM,TO: guide only at these times t (0 noise, 1 data); every t when not given", null,
             (string text, out GuidanceInterval? value) => (value = GuidanceInterval.TryParse(text, out GuidanceInterval read) ? read : null) is not null,
-            "FROM,TO with 0 <= FROM < TO <= 1");
+            GuidanceInterval.Expected);
         Option<TimeGridKind> timeGrid = CommandRunner.Choice("--time-grid", "uniform steps, or steps where the model's own dopri5 pilot stepped (stored as times)",
             TimeGridNames.Table, TimeGridKind.Uniform);
         return Create("recommend", "Store the sampler measured best for a model in its metadata; runtime sample uses it for what its user leaves unset",
@@ -102,7 +103,7 @@ public static class ModelRewriteCommand
                 }
 
                 rewritten.MetadataProps.AddRange(recommended.ToProperties().Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
-                return (rewritten, $"{path} recommending {recommended.Method} {recommended.Steps} steps{(classes ? $", guidance {recommended.Guidance}" : "")}{(recommended.Interval is { } i ? $" at t in [{i.From}, {i.To}]" : "")}{(recommended.Grid is { } g ? $" on the time grid {string.Join(", ", g.Select(t => t.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)))}" : "")}");
+                return (rewritten, $"{path} recommending {recommended.Method} {recommended.Steps} steps{(classes ? $", guidance {recommended.Guidance}" : "")}{(recommended.Interval is { } i ? $" at {i.Describe()}" : "")}{(recommended.Grid is { } g ? $" on the time grid {TimeGrid.Describe(g)}" : "")}");
             },
             method, steps, guidance, interval, timeGrid);
     }

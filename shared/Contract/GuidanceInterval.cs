@@ -10,6 +10,9 @@ namespace FlowMatching.Contract;
 /// </summary>
 public sealed record GuidanceInterval(double From, double To)
 {
+    /// <summary>What a valid interval looks like, for messages about one that is not.</summary>
+    public const string Expected = "FROM,TO with 0 <= FROM < TO <= 1";
+
     public static GuidanceInterval Whole { get; } = new(0, 1);
 
     public bool IsValid => From >= 0 && From < To && To <= 1;
@@ -31,6 +34,9 @@ public sealed record GuidanceInterval(double From, double To)
         interval = new GuidanceInterval(from, to);
         return interval.IsValid;
     }
+
+    /// <summary>The interval as a user reads it: "t in [FROM, TO]".</summary>
+    public string Describe() => $"t in [{From}, {To}]";
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{From:R},{To:R}");
 }

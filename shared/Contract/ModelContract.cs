@@ -156,7 +156,7 @@ public sealed record ModelContract(
 
         GuidanceInterval? Interval(string key) => Optional(key) is not { } text ? null
             : GuidanceInterval.TryParse(text, out GuidanceInterval interval) ? interval
-            : throw new ModelContractException(source, $"must be FROM,TO with 0 <= FROM < TO <= 1, not '{text}'", key);
+            : throw new ModelContractException(source, $"must be {GuidanceInterval.Expected}, not '{text}'", key);
 
         var contract = new ModelContract(
             Get(MetadataKeys.Producer),

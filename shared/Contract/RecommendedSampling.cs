@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlowMatching.Errors;
+using FlowMatching.Interpolants;
 
 namespace FlowMatching.Contract;
 
@@ -47,14 +48,14 @@ public sealed record RecommendedSampling(string Method, int Steps, double Guidan
             throw new ModelContractException(source, $"must be between 0 and 100, not {Guidance}", MetadataKeys.RecommendedGuidance);
         }
 
-        if (Grid is not null && (Grid.Count != Steps + 1 || Grid[0] != 0 || Grid[^1] != 1 || Grid.Zip(Grid.Skip(1)).Any(p => !(p.Second > p.First))))
+        if (Grid is not null && (Grid.Count != Steps + 1 || !TimeGrid.RisesFromZeroToOne(Grid)))
         {
             throw new ModelContractException(source, $"must rise strictly from 0 to 1 in {Steps} steps", MetadataKeys.RecommendedTimeGrid);
         }
 
         if (Interval is { IsValid: false })
         {
-            throw new ModelContractException(source, $"must be FROM,TO with 0 <= FROM < TO <= 1, not {Interval}", MetadataKeys.RecommendedGuidanceInterval);
+            throw new ModelContractException(source, $"must be {GuidanceInterval.Expected}, not {Interval}", MetadataKeys.RecommendedGuidanceInterval);
         }
     }
 }

@@ -28,6 +28,10 @@ public static class Int8Quantizer
     // The lower end of a normalised row: SiLU's outputs are at least -0.28 times the row's scale.
     private const float Low = -0.3f;
 
+    // The uint8 level step that spans [Low, 1] of a row divided by its scale, and the level of 0.
+    private const float Step = (1 - Low) / 255;
+    private static readonly byte ZeroLevel = (byte)Math.Round(-Low / Step);
+
     public static ModelProto Quantize(ModelProto model, string source)
     {
         if (model.MetadataProps.Any(p => p.Key is MetadataKeys.Quantization or MetadataKeys.Sampler))
@@ -102,17 +106,15 @@ public static class Int8Quantizer
     private static void Dense(OnnxGraphBuilder builder, GraphProto graph, NodeProto node, TensorProto weight)
     {
         int outputs = (int)weight.Dims[0], inputs = (int)weight.Dims[1];
-        (sbyte[] q, float[] scales) = PerChannel(MemoryMarshal.Cast<byte, float>(weight.RawData.Span).ToArray(), outputs, inputs, transpose: true);
+        (sbyte[] q, float[] scales) = PerChannel(Floats(weight), outputs, inputs, transpose: true);
         string name = node.Output[0];
-        const float step = (1 - Low) / 255;
-        byte zero = (byte)Math.Round(-Low / step);
-        string stepColumn = builder.Node("Mul", $"{name}.row_step_column", [RowScale(builder, name, node.Input[0], 1), builder.Initializer($"{name}.step", [step], 1)]);
+        string stepColumn = builder.Node("Mul", $"{name}.row_step_column", [RowScale(builder, name, node.Input[0], 1), builder.Initializer($"{name}.step", [Step], 1)]);
         string rowStep = builder.Node("Reshape", $"{name}.row_step", [stepColumn, builder.Initializer($"{name}.flat", [-1L], 1)]);
         // QuantizeLinear's per-row zero points must match its per-row steps in shape: the same level, n times.
         string zeroPoints = builder.Node("Cast", $"{name}.zero_points", [builder.Node("Add", $"{name}.zero_points_float", [builder.Node("Mul", $"{name}.zeros", [rowStep, builder.Initializer($"{name}.nothing", [0f])]),
-            builder.Initializer($"{name}.zero_level", [(float)zero])])], Int("to", (int)TensorProto.Types.DataType.Uint8));
+            builder.Initializer($"{name}.zero_level", [(float)ZeroLevel])])], Int("to", (int)TensorProto.Types.DataType.Uint8));
         string levels = builder.Node("QuantizeLinear", $"{name}.levels", [node.Input[0], rowStep, zeroPoints], Int("axis", 0));
-        string zeroPoint = builder.Uint8Initializer($"{name}.zero_point", [zero]);
+        string zeroPoint = builder.Uint8Initializer($"{name}.zero_point", [ZeroLevel]);
         graph.Node.Add(new NodeProto
         {
             OpType = "MatMulIntegerToFloat",
@@ -130,28 +132,28 @@ public static class Int8Quantizer
     private static void Convolution(OnnxGraphBuilder builder, NodeProto node, TensorProto weight, TensorProto bias)
     {
         int outputs = (int)weight.Dims[0], perOutput = (int)(weight.Dims[1] * weight.Dims[2] * weight.Dims[3]);
-        (sbyte[] q, float[] scales) = PerChannel(MemoryMarshal.Cast<byte, float>(weight.RawData.Span).ToArray(), outputs, perOutput, transpose: false);
+        (sbyte[] q, float[] scales) = PerChannel(Floats(weight), outputs, perOutput, transpose: false);
         string name = node.Output[0];
-        const float step = (1 - Low) / 255;
         string sampleScale = RowScale(builder, name, node.Input[0], 1, 2, 3);
         string levels = builder.Node("QuantizeLinear", $"{name}.levels", [builder.Node("Div", $"{name}.divided", [node.Input[0], sampleScale]),
-            builder.Initializer($"{name}.step", [step]), builder.Uint8Initializer($"{name}.zero_point", [(byte)Math.Round(-Low / step)])]);
+            builder.Initializer($"{name}.step", [Step]), builder.Uint8Initializer($"{name}.zero_point", [ZeroLevel])]);
         var convolution = new NodeProto { OpType = "ConvInteger", Name = $"{name}.int32", Output = { $"{name}.int32" } };
         convolution.Input.AddRange([levels, builder.Int8Initializer($"{weight.Name}.int8", q, [.. weight.Dims]), $"{name}.zero_point"]);
         convolution.Attribute.AddRange(node.Attribute);
         builder.Graph.Node.Add(convolution);
         string product = builder.Node("Cast", $"{name}.product", [convolution.Output[0]], Int("to", FloatType));
-        string factor = builder.Node("Mul", $"{name}.factor", [sampleScale, builder.Initializer($"{weight.Name}.scale", scales.Select(c => c * step).ToArray(), 1, outputs, 1, 1)]);
-        float[] b = MemoryMarshal.Cast<byte, float>(bias.RawData.Span).ToArray();
-        builder.Node("Add", name, [builder.Node("Mul", $"{name}.rescaled", [product, factor]), builder.Initializer($"{bias.Name}.channels", b, 1, outputs, 1, 1)]);
+        string factor = builder.Node("Mul", $"{name}.factor", [sampleScale, builder.Initializer($"{weight.Name}.scale", scales.Select(c => c * Step).ToArray(), 1, outputs, 1, 1)]);
+        builder.Node("Add", name, [builder.Node("Mul", $"{name}.rescaled", [product, factor]), builder.Initializer($"{bias.Name}.channels", Floats(bias), 1, outputs, 1, 1)]);
     }
 
     private const string MicrosoftDomain = "com.microsoft";
 
     private static AttributeProto Int(string name, long value) => OnnxGraphBuilder.IntAttribute(name, value);
 
-    // Symmetric per-output-channel quantization of w [outputs, inputs], transposed to [inputs, outputs] for a
-    // matrix product's B.
+    private static float[] Floats(TensorProto tensor) => MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray();
+
+    // Symmetric per-output-channel quantization of w [outputs, inputs]; with transpose, laid out [inputs, outputs]
+    // as a matrix product's B.
     private static (sbyte[] Values, float[] Scales) PerChannel(float[] w, int outputs, int inputs, bool transpose)
     {
         var q = new sbyte[w.Length];

@@ -1,4 +1,5 @@
 using FlowMatching.Errors;
+using FlowMatching.Interpolants;
 using FlowMatching.Runtime.Integrators;
 
 namespace FlowMatching.Runtime.Options;
@@ -46,7 +47,7 @@ public sealed record OdeSolverOptions
             throw new InvalidSettingException(nameof(Grid), IsAdaptive ? "does not apply to dopri5, which chooses its own steps" : "and a number of steps cannot both be given: the grid has its own");
         }
 
-        if (Grid is not null && (Grid.Count < 2 || Grid[0] != 0 || Grid[^1] != 1 || Grid.Zip(Grid.Skip(1)).Any(p => !(p.Second > p.First))))
+        if (Grid is not null && !TimeGrid.RisesFromZeroToOne(Grid))
         {
             throw new InvalidSettingException(nameof(Grid), "must rise strictly from 0 to 1");
         }
