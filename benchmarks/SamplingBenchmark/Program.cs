@@ -7,7 +7,7 @@ using FlowMatching.Runtime.Options;
 // Euler K steps (a velocity field), a sampler graph with its own unrolled steps. The first model is the baseline
 // of the ratio column.
 int repeats = int.TryParse(Environment.GetEnvironmentVariable("REPEATS"), out int r) ? r : 5;
-int chunk = int.TryParse(Environment.GetEnvironmentVariable("CHUNK"), out int c0) ? c0 : 20000;
+int chunk = int.TryParse(Environment.GetEnvironmentVariable("CHUNK"), out int c0) ? c0 : SamplingOptions.DefaultChunk;
 var rows = new List<(string Model, int N, int Threads, double Rate)>();
 foreach (string spec in args)
 {

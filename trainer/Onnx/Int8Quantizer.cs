@@ -6,9 +6,9 @@ using FlowMatching.Training.Onnx.Proto;
 namespace FlowMatching.Training.Onnx;
 
 /// <summary>
-/// Rewrites a model's fully connected layers (Gemm with a weight initializer stored [out, in], transB = 1) and
-/// convolutions to int8: weights quantized per output channel (symmetric, scale = max |w| / 127), activations
-/// quantized at every call, each point (each image) on its own scale, so that no result depends on the others
+/// Rewrites a model's fully connected layers (Gemm with a weight initializer stored [out, in], transB = 1, fed by
+/// a ReLU or SiLU) and convolutions to int8: weights quantized per output channel (symmetric), activations
+/// quantized at every call, each point (each image) on its own step, so that no result depends on the others
 /// in its batch: QuantizeLinear with a step per row, then ONNX Runtime's MatMulIntegerToFloat for fully
 /// connected layers and ConvInteger for convolutions. ONNX Runtime's fused DynamicQuantizeMatMul was faster
 /// still but uses one scale for the whole batch, which the batch's extreme points set for all: measured on
@@ -25,7 +25,7 @@ public static class Int8Quantizer
     // Convolutions with fewer channels in or out (the image's own channel at either end) stay float.
     public const int MinimumChannels = 16;
 
-    // The lower end of a normalised row: SiLU's outputs are at least -0.28 times the row's scale.
+    // The lower end of a convolution's input divided by its scale: SiLU's outputs are at least -0.28 times it.
     private const float Low = -0.3f;
 
     // The uint8 level step that spans [Low, 1] of a row divided by its scale, and the level of 0.
@@ -44,18 +44,19 @@ public static class Int8Quantizer
         var initializers = graph.Initializer.ToDictionary(i => i.Name);
         var builder = new OnnxGraphBuilder(graph);
         var nodes = graph.Node.ToList();
+        var producers = nodes.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
         graph.Node.Clear();
         int rewritten = 0;
         foreach (NodeProto node in nodes)
         {
-            if (Wide(node, initializers, "Gemm", 2) is { } dense && node.Attribute.Any(a => a.Name == "transB" && a.I == 1))
+            if (Wide(node, initializers, "Gemm", 2) is { } dense && node.Attribute.Any(a => a.Name == "transB" && a.I == 1)
+                && ActivationFloor(node.Input[0], producers) is { } floor)
             {
-                Dense(builder, graph, node, dense);
+                Dense(builder, graph, node, dense, floor);
             }
             else if (Wide(node, initializers, "Conv", 4) is { } kernel && !node.Attribute.Any(a => a.Name == "group" && a.I != 1))
             {
                 Convolution(builder, node, kernel, initializers[node.Input[2]]);
-                graph.Initializer.Remove(initializers[node.Input[2]]);
             }
             else
             {
@@ -64,6 +65,7 @@ public static class Int8Quantizer
             }
 
             graph.Initializer.Remove(initializers[node.Input[1]]);
+            graph.Initializer.Remove(initializers[node.Input[2]]);
             rewritten++;
         }
 
@@ -100,31 +102,74 @@ public static class Int8Quantizer
         return builder.Node("Max", $"{name}.row_scale", [highest, builder.Node("Div", $"{name}.lowest_over_low", [lowest, inside]), builder.Initializer($"{name}.tiny", [1e-20f], 1)]);
     }
 
-    // Each row's uint8 levels on the fixed step of [Low, 1] times the row's own scale m (QuantizeLinear per row,
-    // so no point depends on the others in its batch), ONNX Runtime's MatMulIntegerToFloat (VNNI products, the
-    // per-column weight scales applied), then times m and the bias added.
-    private static void Dense(OnnxGraphBuilder builder, GraphProto graph, NodeProto node, TensorProto weight)
+    // A dense layer whose input is an activation with floor f (at least f everywhere): each row's uint8 levels
+    // count steps above f, on a step of the row's own (QuantizeLinear per row, so no point depends on the others
+    // in its batch), chosen so that level z_row sits exactly at 0 (z_row times the step is -f). Shifted by the
+    // same f in every row, the product needs one constant correction, f times each output's weight sum, folded
+    // into the bias; then ONNX Runtime's MatMulIntegerToFloat (VNNI products, the per-column weight scales) and
+    // the product times the row's step. All 256 levels span [f, row maximum]; only rows whose maximum exceeds
+    // 254 |f| get a coarser step than that (and an error of about one step in their shift).
+    private static void Dense(OnnxGraphBuilder builder, GraphProto graph, NodeProto node, TensorProto weight, float floor)
     {
         int outputs = (int)weight.Dims[0], inputs = (int)weight.Dims[1];
         (sbyte[] q, float[] scales) = PerChannel(Floats(weight), outputs, inputs, transpose: true);
         string name = node.Output[0];
-        string stepColumn = builder.Node("Mul", $"{name}.row_step_column", [RowScale(builder, name, node.Input[0], 1), builder.Initializer($"{name}.step", [Step], 1)]);
-        string rowStep = builder.Node("Reshape", $"{name}.row_step", [stepColumn, builder.Initializer($"{name}.flat", [-1L], 1)]);
-        // QuantizeLinear's per-row zero points must match its per-row steps in shape: the same level, n times.
-        string zeroPoints = builder.Node("Cast", $"{name}.zero_points", [builder.Node("Add", $"{name}.zero_points_float", [builder.Node("Mul", $"{name}.zeros", [rowStep, builder.Initializer($"{name}.nothing", [0f])]),
-            builder.Initializer($"{name}.zero_level", [(float)ZeroLevel])])], Int("to", (int)TensorProto.Types.DataType.Uint8));
-        string levels = builder.Node("QuantizeLinear", $"{name}.levels", [node.Input[0], rowStep, zeroPoints], Int("axis", 0));
-        string zeroPoint = builder.Uint8Initializer($"{name}.zero_point", [ZeroLevel]);
+        string highest = builder.Node("ReduceMax", $"{name}.row_highest", [node.Input[0]], OnnxGraphBuilder.IntsAttribute("axes", 1), Int("keepdims", 1));
+        string depth = builder.Node("Max", $"{name}.row_depth", [builder.Node("Sub", $"{name}.above_floor", [highest, builder.Initializer($"{name}.floor", [floor])]), builder.Initializer($"{name}.tiny", [1e-20f])]);
+        string spanStep = builder.Node("Div", $"{name}.span_step", [depth, builder.Initializer($"{name}.levels_span", [Levels])]);
+        string zeroLevel, stepColumn;
+        if (floor < 0)
+        {
+            zeroLevel = builder.Node("Max", $"{name}.zero_level", [builder.Node("Floor", $"{name}.zero_level_floor", [builder.Node("Div", $"{name}.zero_level_exact", [builder.Initializer($"{name}.floor_levels", [-floor * Levels]), depth])]), builder.Initializer($"{name}.one", [1f])]);
+            stepColumn = builder.Node("Max", $"{name}.row_step_column", [builder.Node("Div", $"{name}.exact_step", [builder.Initializer($"{name}.depth_below", [-floor]), zeroLevel]), spanStep]);
+        }
+        else
+        {
+            zeroLevel = builder.Node("Mul", $"{name}.zero_level", [spanStep, builder.Initializer($"{name}.nothing", [0f])]);
+            stepColumn = spanStep;
+        }
+
+        string flat = builder.Initializer($"{name}.flat", [-1L], 1);
+        string zeroPoints = builder.Node("Cast", $"{name}.zero_points", [builder.Node("Reshape", $"{name}.zero_levels", [zeroLevel, flat])], Int("to", (int)TensorProto.Types.DataType.Uint8));
+        string levels = builder.Node("QuantizeLinear", $"{name}.levels", [node.Input[0], builder.Node("Reshape", $"{name}.row_step", [stepColumn, flat]), zeroPoints], Int("axis", 0));
         graph.Node.Add(new NodeProto
         {
             OpType = "MatMulIntegerToFloat",
             Domain = MicrosoftDomain,
             Name = $"{name}.product",
-            Input = { levels, builder.Int8Initializer($"{weight.Name}.int8", q, inputs, outputs), builder.Initializer($"{name}.unit", [1f]), builder.Initializer($"{weight.Name}.scale", scales, outputs), zeroPoint },
+            Input = { levels, builder.Int8Initializer($"{weight.Name}.int8", q, inputs, outputs), builder.Initializer($"{name}.unit", [1f]), builder.Initializer($"{weight.Name}.scale", scales, outputs) },
             Output = { $"{name}.product" },
         });
-        builder.Node("Add", name, [builder.Node("Mul", $"{name}.rescaled", [$"{name}.product", stepColumn]), node.Input[2]]);
+        float[] bias = Floats(builder.Graph.Initializer.First(i => i.Name == node.Input[2]));
+        for (int o = 0; o < outputs; o++)
+        {
+            for (int i = 0; i < inputs; i++)
+            {
+                bias[o] += floor * q[i * outputs + o] * scales[o];
+            }
+        }
+
+        builder.Node("Add", name, [builder.Node("Mul", $"{name}.rescaled", [$"{name}.product", stepColumn]), builder.Initializer($"{name}.shifted_bias", bias, outputs)]);
     }
+
+    // The lowest value of the activation that produces a tensor, when it is one whose floor is known: ReLU (0)
+    // or SiLU, x times sigmoid x (its minimum, rounded down); null otherwise.
+    private static float? ActivationFloor(string tensor, Dictionary<string, NodeProto> producers)
+    {
+        if (!producers.TryGetValue(tensor, out NodeProto? node))
+        {
+            return null;
+        }
+
+        bool silu = node.OpType == "Mul" && node.Input.Count == 2 && node.Input.Any(i =>
+            producers.TryGetValue(i, out NodeProto? sigmoid) && sigmoid.OpType == "Sigmoid" && node.Input.Contains(sigmoid.Input[0]) && sigmoid.Input[0] != i);
+        return node.OpType == "Relu" ? 0 : silu ? SiluMinimum : null;
+    }
+
+    // min over x of x sigmoid(x) = -0.27846454 (at x = -1.2785), rounded down.
+    private const float SiluMinimum = -0.2785f;
+
+    private const float Levels = 255;
 
     // A convolution on uint8 levels of each sample divided by its own scale (QuantizeLinear with the fixed step
     // of [Low, 1], so no sample depends on the others), ConvInteger with the int8 kernels, then rescaled by the
@@ -153,27 +198,45 @@ public static class Int8Quantizer
     private static float[] Floats(TensorProto tensor) => MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray();
 
     // Symmetric per-output-channel quantization of w [outputs, inputs]; with transpose, laid out [inputs, outputs]
-    // as a matrix product's B.
+    // as a matrix product's B. Each channel's scale is the one of max |w| / 127 clipped to between half and all of
+    // it that gives the least squared error: a few large weights otherwise coarsen the step for all the others.
     private static (sbyte[] Values, float[] Scales) PerChannel(float[] w, int outputs, int inputs, bool transpose)
     {
         var q = new sbyte[w.Length];
         var scales = new float[outputs];
         for (int o = 0; o < outputs; o++)
         {
+            var row = new ArraySegment<float>(w, o * inputs, inputs);
             float max = 0;
-            for (int i = 0; i < inputs; i++)
+            foreach (float v in row)
             {
-                max = Math.Max(max, Math.Abs(w[o * inputs + i]));
+                max = Math.Max(max, Math.Abs(v));
             }
 
-            scales[o] = max == 0 ? 1 : max / 127f;
+            scales[o] = max == 0 ? 1 : Enumerable.Range(0, ClipCandidates).Select(c => max * (1 - c * 0.5f / (ClipCandidates - 1)) / 127)
+                .MinBy(scale => SquaredError(row, scale));
             for (int i = 0; i < inputs; i++)
             {
-                q[transpose ? i * outputs + o : o * inputs + i] = (sbyte)Math.Clamp(Math.Round(w[o * inputs + i] / scales[o]), -127, 127);
+                q[transpose ? i * outputs + o : o * inputs + i] = Level(row[i], scales[o]);
             }
         }
 
         return (q, scales);
     }
-}
 
+    private const int ClipCandidates = 51;
+
+    private static sbyte Level(float w, float scale) => (sbyte)Math.Clamp(Math.Round(w / scale), -127, 127);
+
+    private static double SquaredError(ArraySegment<float> row, float scale)
+    {
+        double sum = 0;
+        foreach (float v in row)
+        {
+            double e = Level(v, scale) * scale - v;
+            sum += e * e;
+        }
+
+        return sum;
+    }
+}

@@ -8,7 +8,9 @@ namespace FlowMatching.Runtime.Options;
 /// <summary>How samples are drawn: an ODE or an SDE transport, and how many points are integrated at once.</summary>
 public abstract record SamplingOptions
 {
-    public const int DefaultChunk = 10000;
+    // Small enough that a chunk's intermediate tensors stay in the CPU's caches: on the 2-core dev machine the
+    // shipped gmm8 model sampled 1.36x faster (1 thread) with chunks of 1000 than of 20000, its int8 file 1.7x.
+    public const int DefaultChunk = 1000;
 
     /// <summary>Points integrated at once; bounds memory, never changes the samples of fixed-step methods.</summary>
     public int Chunk { get; init; } = DefaultChunk;
