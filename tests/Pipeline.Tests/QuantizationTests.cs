@@ -17,13 +17,7 @@ public sealed class QuantizationTests
     public void Int8FieldStaysNearTheFloatField(string file, double early, double middle, double late)
     {
         using var files = new TestFiles();
-        string shipped = RepositoryFiles.Path("models", file);
-        var (code, error) = CommandLine.Trainer("quantize", "--model", shipped, "--out", files["q.onnx"]);
-        Assert.AreEqual(0, code, error);
-        Assert.IsTrue(new FileInfo(files["q.onnx"]).Length < new FileInfo(shipped).Length / 3, "int8 weights take a quarter of the bytes");
-        var cpu = new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu };
-        using FlowModel exact = FlowModel.Load(shipped, cpu);
-        using FlowModel quantized = FlowModel.Load(files["q.onnx"], cpu);
+        using FlowModel quantized = FlowModel.Load(QuantizeShipped(files, file, "weights"), Cpu), exact = FlowModel.Load(RepositoryFiles.Path("models", file), Cpu);
         var random = new Randomness.RandomStream(8, 1);
         float[] x = Enumerable.Range(0, 2 * 2000).Select(_ => (float)(3 * random.NextGaussian())).ToArray();
         foreach ((double t, double bound) in new[] { (0.1, early), (0.5, middle), (0.9, late) })
@@ -32,9 +26,7 @@ public sealed class QuantizationTests
             var b = new float[x.Length];
             exact.Field.Evaluate(t, x, a);
             quantized.Field.Evaluate(t, x, b);
-            double error2 = a.Zip(b, (p, q) => (double)(p - q) * (p - q)).Sum(), norm2 = a.Sum(p => (double)p * p);
-            Console.WriteLine($"{file} int8 field error at t = {t}: {Math.Sqrt(error2 / norm2):P2}");
-            Assert.IsTrue(Math.Sqrt(error2 / norm2) < bound, $"t = {t}: relative RMS error {Math.Sqrt(error2 / norm2):P2}");
+            AssertRelativeErrorBelow(bound, a, b, $"{file} int8 field error at t = {t}");
         }
     }
 
@@ -42,9 +34,7 @@ public sealed class QuantizationTests
     public void Int8SamplesDoNotDependOnTheChunkAndKeepTheModes()
     {
         using var files = new TestFiles();
-        var (code, error) = CommandLine.Trainer("quantize", "--model", RepositoryFiles.Path("models", "gmm8.onnx"), "--out", files["q.onnx"]);
-        Assert.AreEqual(0, code, error);
-        using FlowModel quantized = FlowModel.Load(files["q.onnx"], new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
+        using FlowModel quantized = FlowModel.Load(QuantizeShipped(files, "gmm8.onnx", "weights"), Cpu);
 
         // Each point is quantized on its own: how the points are chunked changes nothing.
         CollectionAssert.AreEqual(quantized.Sample(300, new OdeSamplingOptions { Chunk = 300 }), quantized.Sample(300, new OdeSamplingOptions { Chunk = 7 }));
@@ -52,7 +42,7 @@ public sealed class QuantizationTests
         var modes = Metrics.ModeCoverage.Measure(Distributions.GaussianMixture.Ring8(), new Io.PointSet(samples, 2));
         Assert.IsTrue(modes.OffMode < 0.02 && modes.Smallest > 0.10, $"off-mode {modes.OffMode:P1}, smallest mode {modes.Smallest:P1}");
 
-        (code, error) = CommandLine.Trainer("quantize", "--model", files["q.onnx"], "--out", files["qq.onnx"]);
+        var (code, error) = CommandLine.Trainer("quantize", "--model", files["q.onnx"], "--out", files["qq.onnx"]);
         Assert.AreEqual(1, code, error);
         StringAssert.Contains(error, "already quantized");
     }
@@ -61,13 +51,7 @@ public sealed class QuantizationTests
     public void Int8UNetConvolutionsStayNearTheFloatFieldWhateverTheBatch()
     {
         using var files = new TestFiles();
-        string shipped = RepositoryFiles.Path("models", "fashion-mnist.onnx");
-        var (code, error) = CommandLine.Trainer("quantize", "--model", shipped, "--out", files["q.onnx"]);
-        Assert.AreEqual(0, code, error);
-        Assert.IsTrue(new FileInfo(files["q.onnx"]).Length < new FileInfo(shipped).Length / 3, "int8 kernels take a quarter of the bytes");
-        var cpu = new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu };
-        using FlowModel exact = FlowModel.Load(shipped, cpu);
-        using FlowModel quantized = FlowModel.Load(files["q.onnx"], cpu);
+        using FlowModel quantized = FlowModel.Load(QuantizeShipped(files, "fashion-mnist.onnx", "kernels"), Cpu), exact = FlowModel.Load(RepositoryFiles.Path("models", "fashion-mnist.onnx"), Cpu);
         IClassConditionalField Field(FlowModel model) => ImageModelTests.ConditionalField(model);
         const int n = 8;
         var random = new Randomness.RandomStream(5, 1);
@@ -79,14 +63,31 @@ public sealed class QuantizationTests
             var b = new float[x.Length];
             Field(exact).Evaluate(t, x, classes, a);
             Field(quantized).Evaluate(t, x, classes, b);
-            double error2 = a.Zip(b, (p, q) => (double)(p - q) * (p - q)).Sum(), norm2 = a.Sum(p => (double)p * p);
-            Console.WriteLine($"int8 U-Net field error at t = {t}: {Math.Sqrt(error2 / norm2):P2}");
-            Assert.IsTrue(Math.Sqrt(error2 / norm2) < bound, $"t = {t}: relative RMS error {Math.Sqrt(error2 / norm2):P2}");
+            AssertRelativeErrorBelow(bound, a, b, $"int8 U-Net field error at t = {t}");
 
             // Each image is quantized on its own: the first two alone give the same bytes as in the batch of eight.
             var pair = new float[2 * 784];
             Field(quantized).Evaluate(t, x.AsSpan(0, 2 * 784), classes.AsSpan(0, 2), pair);
             CollectionAssert.AreEqual(b[..(2 * 784)], pair);
         }
+    }
+
+    private static readonly ModelLoadOptions Cpu = new() { Provider = ExecutionProviderKind.Cpu };
+
+    // Quantizes a shipped model with the trainer's command and checks the file shrank; returns the quantized file.
+    private static string QuantizeShipped(TestFiles files, string file, string weights)
+    {
+        string shipped = RepositoryFiles.Path("models", file);
+        var (code, error) = CommandLine.Trainer("quantize", "--model", shipped, "--out", files["q.onnx"]);
+        Assert.AreEqual(0, code, error);
+        Assert.IsTrue(new FileInfo(files["q.onnx"]).Length < new FileInfo(shipped).Length / 3, $"int8 {weights} take a quarter of the bytes");
+        return files["q.onnx"];
+    }
+
+    private static void AssertRelativeErrorBelow(double bound, float[] exact, float[] approximate, string what)
+    {
+        double error2 = exact.Zip(approximate, (p, q) => (double)(p - q) * (p - q)).Sum(), norm2 = exact.Sum(p => (double)p * p);
+        Console.WriteLine($"{what}: {Math.Sqrt(error2 / norm2):P2}");
+        Assert.IsTrue(Math.Sqrt(error2 / norm2) < bound, $"{what}: relative RMS error {Math.Sqrt(error2 / norm2):P2}");
     }
 }

@@ -52,7 +52,7 @@ public static class Int8Quantizer
             if (Wide(node, initializers, "Gemm", 2) is { } dense && node.Attribute.Any(a => a.Name == "transB" && a.I == 1)
                 && ActivationFloor(node.Input[0], producers) is { } floor)
             {
-                Dense(builder, graph, node, dense, floor);
+                Dense(builder, node, dense, initializers[node.Input[2]], floor);
             }
             else if (Wide(node, initializers, "Conv", 4) is { } kernel && !node.Attribute.Any(a => a.Name == "group" && a.I != 1))
             {
@@ -109,7 +109,7 @@ public static class Int8Quantizer
     // into the bias; then ONNX Runtime's MatMulIntegerToFloat (VNNI products, the per-column weight scales) and
     // the product times the row's step. All 256 levels span [f, row maximum]; only rows whose maximum exceeds
     // 254 |f| get a coarser step than that (and an error of about one step in their shift).
-    private static void Dense(OnnxGraphBuilder builder, GraphProto graph, NodeProto node, TensorProto weight, float floor)
+    private static void Dense(OnnxGraphBuilder builder, NodeProto node, TensorProto weight, TensorProto bias, float floor)
     {
         int outputs = (int)weight.Dims[0], inputs = (int)weight.Dims[1];
         (sbyte[] q, float[] scales) = PerChannel(Floats(weight), outputs, inputs, transpose: true);
@@ -132,7 +132,7 @@ public static class Int8Quantizer
         string flat = builder.Initializer($"{name}.flat", [-1L], 1);
         string zeroPoints = builder.Node("Cast", $"{name}.zero_points", [builder.Node("Reshape", $"{name}.zero_levels", [zeroLevel, flat])], Int("to", (int)TensorProto.Types.DataType.Uint8));
         string levels = builder.Node("QuantizeLinear", $"{name}.levels", [node.Input[0], builder.Node("Reshape", $"{name}.row_step", [stepColumn, flat]), zeroPoints], Int("axis", 0));
-        graph.Node.Add(new NodeProto
+        builder.Graph.Node.Add(new NodeProto
         {
             OpType = "MatMulIntegerToFloat",
             Domain = MicrosoftDomain,
@@ -140,16 +140,16 @@ public static class Int8Quantizer
             Input = { levels, builder.Int8Initializer($"{weight.Name}.int8", q, inputs, outputs), builder.Initializer($"{name}.unit", [1f]), builder.Initializer($"{weight.Name}.scale", scales, outputs) },
             Output = { $"{name}.product" },
         });
-        float[] bias = Floats(builder.Graph.Initializer.First(i => i.Name == node.Input[2]));
+        float[] shiftedBias = Floats(bias);
         for (int o = 0; o < outputs; o++)
         {
             for (int i = 0; i < inputs; i++)
             {
-                bias[o] += floor * q[i * outputs + o] * scales[o];
+                shiftedBias[o] += floor * q[i * outputs + o] * scales[o];
             }
         }
 
-        builder.Node("Add", name, [builder.Node("Mul", $"{name}.rescaled", [$"{name}.product", stepColumn]), builder.Initializer($"{name}.shifted_bias", bias, outputs)]);
+        builder.Node("Add", name, [builder.Node("Mul", $"{name}.rescaled", [$"{name}.product", stepColumn]), builder.Initializer($"{name}.shifted_bias", shiftedBias, outputs)]);
     }
 
     // The lowest value of the activation that produces a tensor, when it is one whose floor is known: ReLU (0)
