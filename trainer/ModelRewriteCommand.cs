@@ -108,7 +108,21 @@ public static class ModelRewriteCommand
             method, steps, guidance, interval, timeGrid);
     }
 
-    public static Command Quantize() =>
-        Create("quantize", "Write a model with int8 fully connected and convolution layers (per-channel weights, activations quantized per point at each call)",
-            (parse, field, path) => (Int8Quantizer.Quantize(field, path), $"{path} with int8 fully connected and convolution layers"));
+    public static Command Quantize()
+    {
+        Option<ActivationScaling> activations = CommandRunner.Choice("--activations",
+            "how fully connected layers scale their inputs to int8: each point on its own step at every call (close to the float field anywhere), or one step a layer measured on the model's own ODE paths (faster; accurate on those paths, coarse far off them)",
+            ActivationScalingNames, ActivationScaling.PerPoint);
+        return Create("quantize", "Write a model with int8 fully connected and convolution layers (per-channel weights; convolutions quantize each image at each call)",
+            (parse, field, path) =>
+            {
+                Int8Model quantized = Int8Quantizer.Quantize(field, path, parse.GetValue(activations));
+                string dense = quantized.DenseLayers == 0 ? "" : $"{quantized.DenseLayers} fully connected layers ({ActivationScalingNames.Name(quantized.Scaling)} activations)";
+                string convolutions = quantized.Convolutions == 0 ? "" : $"{quantized.Convolutions} convolutions";
+                return (quantized.Model, $"{path} with int8 weights in {string.Join(" and ", new[] { dense, convolutions }.Where(s => s.Length > 0))}");
+            },
+            activations);
+    }
+
+    private static readonly NameTable<ActivationScaling> ActivationScalingNames = new(("calibrated", ActivationScaling.Calibrated), ("per-point", ActivationScaling.PerPoint));
 }

@@ -247,6 +247,22 @@ public sealed class ReliabilityTests
         }
     }
 
+    // Calibrating runs the model: a model whose layers turn NaN has no int8 step, and nothing is written.
+    [TestMethod]
+    public void CalibratedQuantizationRefusesAModelThatTurnsNaN()
+    {
+        using var files = new TestFiles();
+        var model = FlowMatching.Training.Onnx.Proto.ModelProto.Parser.ParseFrom(File.ReadAllBytes(RepositoryFiles.Path("models", "gmm8.onnx")));
+        var bias = model.Graph.Initializer.Single(i => i.Name == "layer0.bias");
+        bias.RawData = Google.Protobuf.ByteString.CopyFrom([.. Enumerable.Repeat(BitConverter.GetBytes(float.NaN), (int)bias.Dims[0]).SelectMany(b => b)]);
+        AtomicFile.WriteAllBytes(files["nan.onnx"], Google.Protobuf.MessageExtensions.ToByteArray(model), overwrite: false);
+
+        var (code, error) = CommandLine.Trainer("quantize", "--model", files["nan.onnx"], "--activations", "calibrated", "--out", files["q.onnx"]);
+        Assert.AreEqual(1, code, error);
+        AssertOneErrorLine(error, files["nan.onnx"], "layer0.silu", "calibration");
+        Assert.IsFalse(File.Exists(files["q.onnx"]));
+    }
+
     // v = sqrt(-(x^2 + 1)): NaN at every point, as a broken export would give.
     private static string NaNModel(string path)
     {
