@@ -117,7 +117,7 @@ public static class ModelRewriteCommand
             (parse, field, path) =>
             {
                 Int8Model quantized = Int8Quantizer.Quantize(field, path, parse.GetValue(activations));
-                string dense = quantized.DenseLayers == 0 ? "" : $"{quantized.DenseLayers} fully connected layers ({ActivationScalingNames.Name(quantized.Scaling)} activations)";
+                string dense = quantized.DenseLayers == 0 ? "" : $"{quantized.DenseLayers} fully connected layers ({ActivationScalingNames.Name(parse.GetValue(activations))} activations)";
                 string convolutions = quantized.Convolutions == 0 ? "" : $"{quantized.Convolutions} convolutions";
                 return (quantized.Model, $"{path} with int8 weights in {string.Join(" and ", new[] { dense, convolutions }.Where(s => s.Length > 0))}");
             },

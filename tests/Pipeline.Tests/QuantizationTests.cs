@@ -20,14 +20,7 @@ public sealed class QuantizationTests
         using FlowModel quantized = FlowModel.Load(QuantizeShipped(files, file, "weights"), Cpu), exact = FlowModel.Load(RepositoryFiles.Path("models", file), Cpu);
         var random = new Randomness.RandomStream(8, 1);
         float[] x = Enumerable.Range(0, 2 * 2000).Select(_ => (float)(3 * random.NextGaussian())).ToArray();
-        foreach ((double t, double bound) in new[] { (0.1, early), (0.5, middle), (0.9, late) })
-        {
-            var a = new float[x.Length];
-            var b = new float[x.Length];
-            exact.Field.Evaluate(t, x, a);
-            quantized.Field.Evaluate(t, x, b);
-            AssertRelativeErrorBelow(bound, a, b, $"{file} int8 field error at t = {t}");
-        }
+        AssertFieldsClose(exact, quantized, _ => x, [(0.1, early), (0.5, middle), (0.9, late)], $"{file} int8 field error");
     }
 
     // Calibrated steps fit the activations met on the model's own paths, where x_t = (1 - t) z + t x1 with x1 the
@@ -46,15 +39,8 @@ public sealed class QuantizationTests
         var random = new Randomness.RandomStream(9, 1);
         float[] z = Enumerable.Range(0, x1.Length).Select(_ => (float)random.NextGaussian()).ToArray();
         var path = new Interpolants.LinearInterpolant();
-        foreach ((double t, double bound) in new[] { (0.1, early), (0.5, middle), (0.9, late) })
-        {
-            float[] x = [.. z.Zip(x1, (a, b) => (float)(path.Alpha(t) * a + path.Beta(t) * b))];
-            var a = new float[x.Length];
-            var b = new float[x.Length];
-            exact.Field.Evaluate(t, x, a);
-            quantized.Field.Evaluate(t, x, b);
-            AssertRelativeErrorBelow(bound, a, b, $"{file} calibrated int8 field error on its paths at t = {t}");
-        }
+        AssertFieldsClose(exact, quantized, t => [.. z.Zip(x1, (a, b) => (float)(path.Alpha(t) * a + path.Beta(t) * b))],
+            [(0.1, early), (0.5, middle), (0.9, late)], $"{file} calibrated int8 field error on its paths");
     }
 
     [TestMethod]
@@ -112,6 +98,20 @@ public sealed class QuantizationTests
         Assert.AreEqual(0, code, error);
         Assert.IsTrue(new FileInfo(files["q.onnx"]).Length < new FileInfo(shipped).Length / 3, $"int8 {weights} take a quarter of the bytes");
         return files["q.onnx"];
+    }
+
+    // The two models' fields at each time t on the points given for t, within that time's bound.
+    private static void AssertFieldsClose(FlowModel exact, FlowModel quantized, Func<double, float[]> pointsAt, (double T, double Bound)[] bounds, string what)
+    {
+        foreach ((double t, double bound) in bounds)
+        {
+            float[] x = pointsAt(t);
+            var a = new float[x.Length];
+            var b = new float[x.Length];
+            exact.Field.Evaluate(t, x, a);
+            quantized.Field.Evaluate(t, x, b);
+            AssertRelativeErrorBelow(bound, a, b, $"{what} at t = {t}");
+        }
     }
 
     private static void AssertRelativeErrorBelow(double bound, float[] exact, float[] approximate, string what)

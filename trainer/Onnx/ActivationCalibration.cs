@@ -1,8 +1,8 @@
 using FlowMatching.Contract;
-using FlowMatching.Distributions;
 using FlowMatching.Errors;
 using FlowMatching.Runtime.Integrators;
 using FlowMatching.Runtime.Models;
+using FlowMatching.Runtime.Sampling;
 using FlowMatching.Training.Onnx.Proto;
 using FlowMatching.Velocity;
 using Google.Protobuf;
@@ -39,15 +39,12 @@ public static class ActivationCalibration
         using var session = new InferenceSession(probe.ToByteArray(), options);
         var contract = ModelContract.FromProperties(model.MetadataProps.ToDictionary(p => p.Key, p => p.Value), source);
         using var field = new ProbedField(session, OnnxSignature.Resolve(session, source), contract?.NullClass, maxima);
-        int d = field.Dimension, n = Math.Clamp(Values / d, 16, 4000);
-        var points = new float[n * d];
-        var normal = new StandardNormal(d);
-        for (int i = 0; i < n; i++)
-        {
-            normal.SampleIndexed(0, i, points.AsSpan(i * d, d));
-        }
+        int n = Math.Clamp(Values / field.Dimension, 16, 4000);
+        var euler = new OdeTransport(new FixedStepOdeSolver(new EulerStep(), Steps));
+        // The runtime's own sampler (seed 0, one chunk) drives the field, which records the maxima on the way; the
+        // samples themselves are not needed.
+        _ = new Sampler(field, null, euler, n).Sample(0, n, 0, null, CancellationToken.None).ToList();
 
-        new FixedStepOdeSolver(new EulerStep(), Steps).Solve(field, points, 0, 1);
         // A model that outputs NaN (or a layer that never turns positive) has no step to fit.
         int bad = Array.FindIndex(field.Highest, h => !(float.IsFinite(h) && h > 0));
         if (bad >= 0)
@@ -55,7 +52,7 @@ public static class ActivationCalibration
             throw new ModelContractException(source, $"calibration: {tensors[bad]} reached at most {field.Highest[bad]} on the model's own paths, so no int8 step fits it");
         }
 
-        return tensors.Select((t, i) => (t, RoundUp(field.Highest[i]))).ToDictionary(p => p.t, p => p.Item2);
+        return tensors.Zip(field.Highest).ToDictionary(p => p.First, p => RoundUp(p.Second));
     }
 
     private static float RoundUp(float value)

@@ -90,7 +90,7 @@ public static class Int8Quantizer
 
         quantized.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
         quantized.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.Quantization, Value = highest is null ? "int8-dynamic" : "int8-calibrated" });
-        return new Int8Model(quantized, dense.Count, convolutions, highest is null ? ActivationScaling.PerPoint : ActivationScaling.Calibrated);
+        return new Int8Model(quantized, dense.Count, convolutions);
     }
 
     private const int FloatType = (int)TensorProto.Types.DataType.Float;
@@ -122,22 +122,13 @@ public static class Int8Quantizer
     // per-column weight scales, z and the bias.
     private static void CalibratedDense(OnnxGraphBuilder builder, NodeProto node, TensorProto weight, TensorProto bias, float floor, float highest)
     {
-        int outputs = (int)weight.Dims[0], inputs = (int)weight.Dims[1];
-        (sbyte[] q, float[] scales) = PerChannel(Floats(weight), outputs, inputs, transpose: true);
         string name = node.Output[0];
         float span = Math.Max(highest - floor, 1e-6f) / Levels;
         byte zero = floor < 0 ? (byte)Math.Max(Math.Floor(-floor / span), 1) : (byte)0;
         string step = builder.Initializer($"{name}.step", [floor < 0 ? Math.Max(-floor / zero, span) : span]);
         string zeroLevel = builder.Uint8Initializer($"{name}.zero_level", [zero]);
         string levels = builder.Node("QuantizeLinear", $"{name}.levels", [node.Input[0], step, zeroLevel]);
-        builder.Graph.Node.Add(new NodeProto
-        {
-            OpType = "MatMulIntegerToFloat",
-            Domain = MicrosoftDomain,
-            Name = name,
-            Input = { levels, builder.Int8Initializer($"{weight.Name}.int8", q, inputs, outputs), step, builder.Initializer($"{weight.Name}.scale", scales, outputs), zeroLevel, "", builder.Initializer($"{name}.bias", Floats(bias), outputs) },
-            Output = { name },
-        });
+        IntegerProduct(builder, name, levels, weight, step, (zeroLevel, Floats(bias)));
     }
 
     // A dense layer whose input is an activation with floor f (at least f everywhere): each row's uint8 levels
@@ -149,8 +140,6 @@ public static class Int8Quantizer
     // 254 |f| get a coarser step than that (and an error of about one step in their shift).
     private static void Dense(OnnxGraphBuilder builder, NodeProto node, TensorProto weight, TensorProto bias, float floor)
     {
-        int outputs = (int)weight.Dims[0], inputs = (int)weight.Dims[1];
-        (sbyte[] q, float[] scales) = PerChannel(Floats(weight), outputs, inputs, transpose: true);
         string name = node.Output[0];
         string highest = builder.Node("ReduceMax", $"{name}.row_highest", [node.Input[0]], OnnxGraphBuilder.IntsAttribute("axes", 1), Int("keepdims", 1));
         string depth = builder.Node("Max", $"{name}.row_depth", [builder.Node("Sub", $"{name}.above_floor", [highest, builder.Initializer($"{name}.floor", [floor])]), builder.Initializer($"{name}.tiny", [1e-20f])]);
@@ -170,14 +159,8 @@ public static class Int8Quantizer
         string flat = builder.Initializer($"{name}.flat", [-1L], 1);
         string zeroPoints = builder.Node("Cast", $"{name}.zero_points", [builder.Node("Reshape", $"{name}.zero_levels", [zeroLevel, flat])], Int("to", (int)TensorProto.Types.DataType.Uint8));
         string levels = builder.Node("QuantizeLinear", $"{name}.levels", [node.Input[0], builder.Node("Reshape", $"{name}.row_step", [stepColumn, flat]), zeroPoints], Int("axis", 0));
-        builder.Graph.Node.Add(new NodeProto
-        {
-            OpType = "MatMulIntegerToFloat",
-            Domain = MicrosoftDomain,
-            Name = $"{name}.product",
-            Input = { levels, builder.Int8Initializer($"{weight.Name}.int8", q, inputs, outputs), builder.Initializer($"{name}.unit", [1f]), builder.Initializer($"{weight.Name}.scale", scales, outputs) },
-            Output = { $"{name}.product" },
-        });
+        (sbyte[] q, float[] scales) = IntegerProduct(builder, $"{name}.product", levels, weight, builder.Initializer($"{name}.unit", [1f]));
+        int outputs = scales.Length, inputs = q.Length / outputs;
         float[] shiftedBias = Floats(bias);
         for (int o = 0; o < outputs; o++)
         {
@@ -188,6 +171,30 @@ public static class Int8Quantizer
         }
 
         builder.Node("Add", name, [builder.Node("Mul", $"{name}.rescaled", [$"{name}.product", stepColumn]), builder.Initializer($"{name}.shifted_bias", shiftedBias, outputs)]);
+    }
+
+    // ONNX Runtime's MatMulIntegerToFloat of uint8 levels (on the given step) by the layer's weights, quantized
+    // here per output channel and laid out [inputs, outputs]; with a zero level and bias when they are fused in.
+    // Returns the int8 weights and their scales.
+    private static (sbyte[] Values, float[] Scales) IntegerProduct(OnnxGraphBuilder builder, string output, string levels, TensorProto weight, string levelStep, (string ZeroLevel, float[] Bias)? fused = null)
+    {
+        int outputs = (int)weight.Dims[0], inputs = (int)weight.Dims[1];
+        (sbyte[] q, float[] scales) = PerChannel(Floats(weight), outputs, inputs, transpose: true);
+        var product = new NodeProto
+        {
+            OpType = "MatMulIntegerToFloat",
+            Domain = MicrosoftDomain,
+            Name = output,
+            Input = { levels, builder.Int8Initializer($"{weight.Name}.int8", q, inputs, outputs), levelStep, builder.Initializer($"{weight.Name}.scale", scales, outputs) },
+            Output = { output },
+        };
+        if (fused is var (zeroLevel, bias))
+        {
+            product.Input.AddRange([zeroLevel, "", builder.Initializer($"{output}.bias", bias, outputs)]);
+        }
+
+        builder.Graph.Node.Add(product);
+        return (q, scales);
     }
 
     // The lowest value of the activation that produces a tensor, when it is one whose floor is known: ReLU (0)
@@ -280,4 +287,4 @@ public static class Int8Quantizer
 }
 
 /// <summary>A quantized model and what was rewritten in it.</summary>
-public sealed record Int8Model(ModelProto Model, int DenseLayers, int Convolutions, ActivationScaling Scaling);
+public sealed record Int8Model(ModelProto Model, int DenseLayers, int Convolutions);
