@@ -13,7 +13,7 @@ public sealed class ModelOptions
     private readonly Option<string> _model = CommandRunner.Option("--model", "ONNX velocity model, or exact:gmm8 for the closed-form field", DefaultPath);
     private readonly Option<ExecutionProviderKind> _provider = CommandRunner.Choice("--provider", "ONNX Runtime execution provider; auto: CUDA when it loads", CliChoices.Providers, ExecutionProviderKind.Auto);
     private readonly Option<string?> _interpolant = CommandRunner.Option<string?>("--interpolant", $"interpolant for models without metadata: {string.Join("|", InterpolantCatalog.Names)}");
-    private readonly Option<int> _threads = CommandRunner.Option("--threads", "ONNX Runtime CPU threads (0: all cores); does not change the output", 0);
+    private readonly Option<int> _threads = CommandRunner.Option("--threads", "CPU threads, each evaluating its own block of rows (0: one per core); does not change the output", 0);
 
     public IEnumerable<Option> All => [_model, _provider, _interpolant, _threads];
 

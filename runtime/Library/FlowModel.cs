@@ -127,7 +127,7 @@ public sealed class FlowModel : IDisposable
     // Cancellation is checked between steps; this also stops a network evaluation already running.
     private IEnumerable<SampleChunk> AbortingOn(IEnumerable<SampleChunk> chunks, CancellationToken cancellationToken)
     {
-        using CancellationTokenRegistration abort = (_model as OnnxVelocityField)?.AbortOn(cancellationToken) ?? default;
+        using CancellationTokenRegistration abort = (_model as RowParallelField)?.AbortOn(cancellationToken) ?? default;
         foreach (SampleChunk chunk in chunks)
         {
             yield return chunk;
@@ -298,20 +298,10 @@ public sealed class FlowModel : IDisposable
             throw new ModelContractException(path, "no such model file");
         }
 
-        (SessionOptions sessionOptions, bool cuda) = ExecutionProvider.Create(options.Provider, options.Threads, options.Logger);
-        InferenceSession session;
-        try
-        {
-            using (sessionOptions)
-            {
-                session = new InferenceSession(path, sessionOptions);
-            }
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new ModelContractException(path, $"not a loadable ONNX model ({ExecutionProvider.FirstLine(e.Message)})", inner: e);
-        }
-
+        // On the CPU a model runs as one single-threaded session per thread, each on a block of rows.
+        (SessionOptions sessionOptions, bool cuda) = ExecutionProvider.Create(options.Provider, 1, options.Logger);
+        InferenceSession session = Open(path, sessionOptions);
+        var parts = new List<OnnxVelocityField>();
         try
         {
             if (session.ModelMetadata.CustomMetadataMap.TryGetValue(MetadataKeys.NetworkKind, out string? kind) && kind == "classifier")
@@ -319,10 +309,25 @@ public sealed class FlowModel : IDisposable
                 throw new ModelContractException(path, "is a feature classifier (for evaluating image samples), not a velocity model to sample");
             }
 
+            int threads = cuda ? 1 : options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
             if (session.ModelMetadata.CustomMetadataMap.TryGetValue(MetadataKeys.Sampler, out string? method))
             {
-                options.Logger.LogInformation("{Path} on ONNX Runtime {Provider}: a sampler graph ({Method}), one call per chunk", path, cuda ? "CUDA" : "CPU", method);
-                return new FlowModel(path, new OnnxSamplerGraph(session, method, path), ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, path), cuda ? "CUDA" : "CPU");
+                var sessions = new List<InferenceSession> { session };
+                try
+                {
+                    while (sessions.Count < threads)
+                    {
+                        sessions.Add(Open(path, ExecutionProvider.CpuOptions(1)));
+                    }
+                }
+                catch
+                {
+                    sessions.Skip(1).ToList().ForEach(s => s.Dispose());
+                    throw;
+                }
+
+                options.Logger.LogInformation("{Path} on ONNX Runtime {Provider}: a sampler graph ({Method}), one call per chunk, {Threads} thread(s)", path, cuda ? "CUDA" : "CPU", method, threads);
+                return new FlowModel(path, new OnnxSamplerGraph(sessions, method, path), ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, path), cuda ? "CUDA" : "CPU");
             }
 
             var signature = OnnxSignature.Resolve(session, path);
@@ -335,19 +340,49 @@ public sealed class FlowModel : IDisposable
             IInterpolant interpolant = ResolveInterpolant(path, contract, options.Interpolant);
             string provider = cuda ? "CUDA" : "CPU";
             string origin = contract is null ? $"no flowmatching metadata, assuming the {interpolant.Name} interpolant" : $"target {contract.Target}, {interpolant.Name} interpolant";
-            options.Logger.LogInformation("{Path} on ONNX Runtime {Provider} ({Origin}, d = {Dimension})", path, provider, origin, signature.Dimension);
+            options.Logger.LogInformation("{Path} on ONNX Runtime {Provider} ({Origin}, d = {Dimension}), {Threads} thread(s)", path, provider, origin, signature.Dimension, threads);
             if (signature.ClassInput is not null && contract?.NullClass is null)
             {
                 throw new ModelContractException(path, "takes classes y but carries no flowmatching class metadata, so its null class is unknown");
             }
 
-            var field = new OnnxVelocityField(session, signature, rebindEachEvaluation: cuda, classes: signature.ClassInput is null ? 0 : contract!.NullClass!.Value);
-            return new FlowModel(path, field, interpolant, contract, signature, provider);
+            int classes = signature.ClassInput is null ? 0 : contract!.NullClass!.Value;
+            parts.Add(new OnnxVelocityField(session, signature, rebindEachEvaluation: cuda, classes));
+            while (parts.Count < threads)
+            {
+                parts.Add(new OnnxVelocityField(Open(path, ExecutionProvider.CpuOptions(1)), signature, rebindEachEvaluation: false, classes));
+            }
+
+            return new FlowModel(path, new RowParallelField(parts), interpolant, contract, signature, provider);
         }
         catch
         {
-            session.Dispose();
+            foreach (OnnxVelocityField part in parts)
+            {
+                part.Dispose();
+            }
+
+            if (parts.Count == 0)
+            {
+                session.Dispose();
+            }
+
             throw;
+        }
+    }
+
+    private static InferenceSession Open(string path, SessionOptions sessionOptions)
+    {
+        try
+        {
+            using (sessionOptions)
+            {
+                return new InferenceSession(path, sessionOptions);
+            }
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelContractException(path, $"not a loadable ONNX model ({ExecutionProvider.FirstLine(e.Message)})", inner: e);
         }
     }
 

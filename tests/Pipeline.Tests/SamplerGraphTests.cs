@@ -1,6 +1,8 @@
 using FlowMatching.Io;
 using FlowMatching.Runtime;
 using FlowMatching.Runtime.Options;
+using FlowMatching.Training.Onnx;
+using FlowMatching.Training.Onnx.Proto;
 
 namespace FlowMatching.Tests;
 
@@ -33,6 +35,26 @@ public sealed class SamplerGraphTests
 
         double worst = stepwise.Zip(fused, (a, b) => (double)Math.Abs(a - b)).Max();
         Assert.IsTrue(worst <= 1e-5 * Math.Max(1, stepwise.Max(Math.Abs)), $"max |step-by-step - graph| = {worst}");
+    }
+
+    [TestMethod]
+    public void AnMlpsStepsTakeTheirTimeAsABiasComputedOnce()
+    {
+        ModelProto Unrolled(string shipped) =>
+            SamplerGraph.Unroll(ModelProto.Parser.ParseFrom(File.ReadAllBytes(RepositoryFiles.Path("models", shipped))), 3, shipped);
+
+        GraphProto mlp = Unrolled("gmm8.onnx").Graph;
+        // Nothing a step computes from its time depends on the batch, so no time is expanded to the batch's length.
+        Assert.IsFalse(mlp.Node.Any(n => n.OpType is "Expand" or "Shape"));
+        Assert.IsFalse(mlp.Initializer.Any(i => i.Name == "layer0.weight"));
+        CollectionAssert.AreEqual(new long[] { 512, 2 }, mlp.Initializer.Single(i => i.Name == "layer0.weight.points").Dims.ToArray());
+        CollectionAssert.AreEqual(new long[] { 512, 16 }, mlp.Initializer.Single(i => i.Name == "layer0.weight.time").Dims.ToArray());
+        NodeProto[] firstLayers = mlp.Node.Where(n => n.Input.Contains("layer0.weight.points")).ToArray();
+        CollectionAssert.AreEqual(new[] { SamplerGraph.NoiseInput, "step0/x_next", "step1/x_next" }, firstLayers.Select(n => n.Input[0]).ToArray());
+        CollectionAssert.AreEqual(new[] { "step0/layer0.linear.time_bias", "step1/layer0.linear.time_bias", "step2/layer0.linear.time_bias" }, firstLayers.Select(n => n.Input[2]).ToArray());
+
+        // The U-Net's points enter through a convolution: its steps keep a time per row.
+        Assert.AreEqual(3, Unrolled("fashion-mnist.onnx").Graph.Node.Count(n => n.OpType == "Expand"));
     }
 
     [TestMethod]

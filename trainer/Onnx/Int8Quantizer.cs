@@ -128,7 +128,7 @@ public static class Int8Quantizer
         string step = builder.Initializer($"{name}.step", [floor < 0 ? Math.Max(-floor / zero, span) : span]);
         string zeroLevel = builder.Uint8Initializer($"{name}.zero_level", [zero]);
         string levels = builder.Node("QuantizeLinear", $"{name}.levels", [node.Input[0], step, zeroLevel]);
-        IntegerProduct(builder, name, levels, weight, step, (zeroLevel, Floats(bias)));
+        IntegerProduct(builder, name, levels, weight, step, (zeroLevel, OnnxGraphBuilder.Floats(bias)));
     }
 
     // A dense layer whose input is an activation with floor f (at least f everywhere): each row's uint8 levels
@@ -161,7 +161,7 @@ public static class Int8Quantizer
         string levels = builder.Node("QuantizeLinear", $"{name}.levels", [node.Input[0], builder.Node("Reshape", $"{name}.row_step", [stepColumn, flat]), zeroPoints], Int("axis", 0));
         (sbyte[] q, float[] scales) = IntegerProduct(builder, $"{name}.product", levels, weight, builder.Initializer($"{name}.unit", [1f]));
         int outputs = scales.Length, inputs = q.Length / outputs;
-        float[] shiftedBias = Floats(bias);
+        float[] shiftedBias = OnnxGraphBuilder.Floats(bias);
         for (int o = 0; o < outputs; o++)
         {
             for (int i = 0; i < inputs; i++)
@@ -179,7 +179,7 @@ public static class Int8Quantizer
     private static (sbyte[] Values, float[] Scales) IntegerProduct(OnnxGraphBuilder builder, string output, string levels, TensorProto weight, string levelStep, (string ZeroLevel, float[] Bias)? fused = null)
     {
         int outputs = (int)weight.Dims[0], inputs = (int)weight.Dims[1];
-        (sbyte[] q, float[] scales) = PerChannel(Floats(weight), outputs, inputs, transpose: true);
+        (sbyte[] q, float[] scales) = PerChannel(OnnxGraphBuilder.Floats(weight), outputs, inputs, transpose: true);
         var product = new NodeProto
         {
             OpType = "MatMulIntegerToFloat",
@@ -222,7 +222,7 @@ public static class Int8Quantizer
     private static void Convolution(OnnxGraphBuilder builder, NodeProto node, TensorProto weight, TensorProto bias)
     {
         int outputs = (int)weight.Dims[0], perOutput = (int)(weight.Dims[1] * weight.Dims[2] * weight.Dims[3]);
-        (sbyte[] q, float[] scales) = PerChannel(Floats(weight), outputs, perOutput, transpose: false);
+        (sbyte[] q, float[] scales) = PerChannel(OnnxGraphBuilder.Floats(weight), outputs, perOutput, transpose: false);
         string name = node.Output[0];
         string sampleScale = RowScale(builder, name, node.Input[0], 1, 2, 3);
         string levels = builder.Node("QuantizeLinear", $"{name}.levels", [builder.Node("Div", $"{name}.divided", [node.Input[0], sampleScale]),
@@ -233,14 +233,12 @@ public static class Int8Quantizer
         builder.Graph.Node.Add(convolution);
         string product = builder.Node("Cast", $"{name}.product", [convolution.Output[0]], Int("to", FloatType));
         string factor = builder.Node("Mul", $"{name}.factor", [sampleScale, builder.Initializer($"{weight.Name}.scale", scales.Select(c => c * Step).ToArray(), 1, outputs, 1, 1)]);
-        builder.Node("Add", name, [builder.Node("Mul", $"{name}.rescaled", [product, factor]), builder.Initializer($"{bias.Name}.channels", Floats(bias), 1, outputs, 1, 1)]);
+        builder.Node("Add", name, [builder.Node("Mul", $"{name}.rescaled", [product, factor]), builder.Initializer($"{bias.Name}.channels", OnnxGraphBuilder.Floats(bias), 1, outputs, 1, 1)]);
     }
 
     private const string MicrosoftDomain = "com.microsoft";
 
     private static AttributeProto Int(string name, long value) => OnnxGraphBuilder.IntAttribute(name, value);
-
-    private static float[] Floats(TensorProto tensor) => MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray();
 
     // Symmetric per-output-channel quantization of w [outputs, inputs]; with transpose, laid out [inputs, outputs]
     // as a matrix product's B. Each channel's scale is the one of max |w| / 127 clipped to between half and all of

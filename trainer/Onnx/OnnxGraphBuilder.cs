@@ -73,6 +73,9 @@ public sealed class OnnxGraphBuilder(GraphProto graph)
         return output;
     }
 
+    /// <summary>The values of a float initializer written as raw data (as every initializer of this project is).</summary>
+    public static float[] Floats(TensorProto tensor) => MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray();
+
     public static AttributeProto IntAttribute(string attributeName, long value) =>
         new() { Name = attributeName, I = value, Type = AttributeProto.Types.AttributeType.Int };
 

@@ -8,8 +8,8 @@ namespace FlowMatching.Training.Onnx;
 
 /// <summary>
 /// The whole K-step Euler sampler as one ONNX graph, z (and y for class-conditional models) -> x1: the velocity
-/// field's nodes repeated K times with t_k = k / K, all steps sharing the field's weights, then the data's
-/// standardisation undone. Any ONNX Runtime (Python, C++, JavaScript) samples it in one call with no
+/// field's nodes repeated K times with t_k = k / K, all steps sharing the field's weights (the time part of an
+/// MLP's first layer folded into a per-step bias: <see cref="TimeFolding"/>), then the data's standardisation undone. Any ONNX Runtime (Python, C++, JavaScript) samples it in one call with no
 /// integrator code. The metadata is the field's plus <see cref="MetadataKeys.Sampler"/>.
 /// </summary>
 public static class SamplerGraph
@@ -39,17 +39,29 @@ public static class SamplerGraph
 
         var unrolled = new GraphProto { Name = $"euler_{steps}_sampler" };
         unrolled.Initializer.AddRange(graph.Initializer);
+        TimeFolding? fold = TimeFolding.Find(graph, unrolled);
+        if (fold is not null)
+        {
+            unrolled.Initializer.Remove(unrolled.Initializer.Single(i => i.Name == fold.FoldedWeight));
+        }
+
         unrolled.Input.Add(Renamed(x, NoiseInput));
         unrolled.Input.AddRange(graph.Input.Where(i => i.Name == ModelSignature.ClassInput));
         unrolled.Output.Add(Renamed(x, SampleOutput));
         var builder = new OnnxGraphBuilder(unrolled);
-        string batch = builder.Node("Slice", "sampler/batch_size", [builder.Node("Shape", "sampler/z_shape", [NoiseInput]), builder.Initializer("sampler/zero", [0L], 1), builder.Initializer("sampler/one", [1L], 1)]);
+        // Without the fold a step's time is a column as long as the batch.
+        string? batch = fold is not null ? null : builder.Node("Slice", "sampler/batch_size", [builder.Node("Shape", "sampler/z_shape", [NoiseInput]), builder.Initializer("sampler/zero", [0L], 1), builder.Initializer("sampler/one", [1L], 1)]);
         string h = builder.Initializer("sampler/step_size", [1f / steps], 1);
         var shared = new HashSet<string>(graph.Initializer.Select(i => i.Name).Append(ModelSignature.ClassInput));
         string state = NoiseInput;
         for (int k = 0; k < steps; k++)
         {
-            string time = builder.Node("Expand", $"step{k}/t", [builder.Initializer($"step{k}/t_value", [(float)k / steps], 1), batch]);
+            string time = builder.Initializer($"step{k}/t_value", [(float)k / steps], 1);
+            if (fold is null)
+            {
+                time = builder.Node("Expand", $"step{k}/t", [time, batch!]);
+            }
+
             string Map(string name) => name switch
             {
                 "" => "",
@@ -61,6 +73,11 @@ public static class SamplerGraph
 
             foreach (NodeProto node in graph.Node)
             {
+                if (fold?.Append(builder, node, $"step{k}", Map) == true)
+                {
+                    continue;
+                }
+
                 NodeProto copy = node.Clone();
                 copy.Name = $"step{k}/{node.Name}";
                 copy.Input.Clear();

@@ -42,7 +42,8 @@ public static class ExecutionProvider
         }
     }
 
-    private static SessionOptions CpuOptions(int threads) =>
+    /// <summary>CPU session options with <paramref name="threads"/> threads for one operator (0: ONNX Runtime's choice).</summary>
+    public static SessionOptions CpuOptions(int threads) =>
         new() { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, IntraOpNumThreads = threads };
 
     // ORT logs a failed CUDA load as an error line of its own; this library reports the fallback itself.

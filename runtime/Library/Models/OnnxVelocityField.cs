@@ -36,11 +36,13 @@ public sealed class OnnxVelocityField : IClassConditionalField, IDisposable
     public bool RebindEachEvaluation { get; }
 
     /// <summary>
-    /// While registered, cancelling <paramref name="cancellationToken"/> also aborts the evaluation in flight (ONNX
-    /// Runtime checks its terminate flag between kernels): one evaluation of a large image batch takes seconds.
+    /// Stops the evaluation in flight (ONNX Runtime checks its terminate flag between kernels): one evaluation
+    /// of a large image batch takes seconds. That evaluation throws <see cref="OperationCanceledException"/>.
     /// </summary>
-    public CancellationTokenRegistration AbortOn(CancellationToken cancellationToken) =>
-        cancellationToken.Register(() => _runOptions.Terminate = true);
+    public void Abort() => _runOptions.Terminate = true;
+
+    /// <summary>Forgets an abort that came after the last evaluation had finished, before new work starts.</summary>
+    public void ClearAbort() => _runOptions.Terminate = false;
 
     /// <summary>The unconditional field: every row gets the null class.</summary>
     public void Evaluate(double t, ReadOnlySpan<float> points, Span<float> velocity) => Evaluate(t, points, [], velocity);

@@ -9,7 +9,11 @@ public sealed record ModelLoadOptions
 {
     public ExecutionProviderKind Provider { get; init; } = ExecutionProviderKind.Auto;
 
-    /// <summary>ONNX Runtime's CPU threads for one operator; 0 lets it choose. Results do not depend on it.</summary>
+    /// <summary>
+    /// CPU threads (0: one per core). A velocity model gets a single-threaded ONNX Runtime session per thread,
+    /// each evaluating its own block of a batch's rows; a sampler graph, ONNX Runtime's threads within each
+    /// operator. Results do not depend on it.
+    /// </summary>
     public int Threads { get; init; }
 
     /// <summary>
