@@ -48,12 +48,12 @@ public sealed class AtomicFile : IDisposable
             throw new OutputFileException(path, "is not a regular file (a device, FIFO or socket), so it is never replaced");
         }
 
-        string temporary = System.IO.Path.Combine(
-            System.IO.Path.GetDirectoryName(full)!,
-            $".{System.IO.Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string directory = System.IO.Path.GetDirectoryName(full)!;
+        string temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+            Directory.CreateDirectory(directory);
+            RemoveAbandoned(directory, System.IO.Path.GetFileName(full));
             return new AtomicFile(path, temporary, new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None), overwrite);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -119,6 +119,39 @@ public sealed class AtomicFile : IDisposable
         }
 
         _committed = true;
+    }
+
+    // A run killed outright (SIGKILL, the machine's end) cannot remove its temporary file: the next run that writes
+    // the same destination does, once the process whose id the name carries has gone.
+    private static void RemoveAbandoned(string directory, string name)
+    {
+        foreach (string file in Directory.EnumerateFiles(directory, ".*.tmp"))
+        {
+            string fileName = System.IO.Path.GetFileName(file);
+            if (!fileName.StartsWith($".{name}.", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string[] parts = fileName[(name.Length + 2)..^".tmp".Length].Split('.');
+            if (parts is [string id, { Length: 32 } guid] && int.TryParse(id, out int processId) && Guid.TryParseExact(guid, "N", out _) && !IsRunning(processId))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     public OutputFileException Failed(IOException e) => new(Path, $"could not be written ({e.Message})", inner: e);

@@ -60,10 +60,13 @@ public sealed class InterruptTests
 
         int saved = TrainingCheckpoint.ReadHeader(files["c.ckpt"]).Step;
         Assert.IsTrue(saved is > 0 and < 20000, $"checkpoint at step {saved}: kill the run earlier");
+        Assert.AreEqual(1, files.Files.Count(f => f.StartsWith(".m.onnx.") && f.EndsWith(".tmp")), "the killed run could not remove its model's temporary file");
         (code, error) = CommandLine.Trainer("train", "--resume", files["c.ckpt"], "--out", files["m.onnx"], "--loss-csv", files["loss.csv"]);
         Assert.AreEqual(0, code, error);
         CollectionAssert.AreEqual(File.ReadAllBytes(files["whole.csv"]), File.ReadAllBytes(files["loss.csv"]));
         CollectionAssert.AreEqual(File.ReadAllBytes(files["whole.onnx"]), File.ReadAllBytes(files["m.onnx"]));
+        // The run after it removed what the killed one left.
+        Assert.IsFalse(files.Files.Any(f => f.EndsWith(".tmp")), string.Join(", ", files.Files));
     }
 
     [TestMethod]

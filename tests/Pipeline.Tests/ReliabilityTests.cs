@@ -180,6 +180,23 @@ public sealed class ReliabilityTests
     }
 
     [TestMethod]
+    public void TheNextWriteRemovesOnlyWhatAGoneProcessLeft()
+    {
+        using var files = new TestFiles();
+        using var gone = System.Diagnostics.Process.Start("true")!;
+        gone.WaitForExit();
+        string Temporary(int processId) => $".m.onnx.{processId}.{Guid.NewGuid():N}.tmp";
+        string abandoned = Temporary(gone.Id), live = Temporary(Environment.ProcessId), other = $".n.onnx.{gone.Id}.{Guid.NewGuid():N}.tmp";
+        foreach (string name in new[] { abandoned, live, other, ".m.onnx.notes.tmp" })
+        {
+            File.WriteAllText(files[name], "");
+        }
+
+        AtomicFile.WriteAllBytes(files["m.onnx"], "model"u8, overwrite: false);
+        CollectionAssert.AreEquivalent(new[] { "m.onnx", live, other, ".m.onnx.notes.tmp" }, files.Files.ToArray());
+    }
+
+    [TestMethod]
     public void ForceReplacesOnlyRegularFilesAndDashMeansStandardOutput()
     {
         using var files = new TestFiles();
