@@ -26,7 +26,7 @@ runtime() { dotnet runtime/bin/Release/net10.0/runtime.dll "$@"; }
 model=models/fashion-mnist.onnx
 if [[ ${TRAIN:-0} == 1 ]]; then
   model=$out/fashion-mnist.onnx
-  trainer train --target fashion-mnist --network unet --channels 32,64,64 --batch 128 --steps 9000 --lr 1e-3 --lr-step 3000 --lr-gamma 0.6 --label-dropout 0.2 \
+  trainer train --target fashion-mnist --network unet --channels 32,64,64 --batch 128 --steps 13000 --lr 1e-3 --lr-step 3000 --lr-gamma 0.6 --label-dropout 0.2 \
     --ema 0.999 --validation-batch 256 --validation-every 250 --seed 0 --out "$out/trained.onnx" --loss-csv "$out/loss.csv" --checkpoint-every 250 --force
   trainer recommend --model "$out/trained.onnx" --method heun --steps 20 --guidance 1.75 --guidance-interval 0.25,0.8 --out "$model" --force
 fi

@@ -115,7 +115,7 @@ public sealed class ShippedModelTests
         using (FlowModel model = FlowModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
         {
             ModelContract contract = model.Contract!;
-            Assert.AreEqual((9000, 128, 0.999, "32,64,64"), (contract.Steps, contract.Batch, contract.EmaDecay, string.Join(",", contract.Hidden)));
+            Assert.AreEqual((13000, 128, 0.999, "32,64,64"), (contract.Steps, contract.Batch, contract.EmaDecay, string.Join(",", contract.Hidden)));
             Assert.AreEqual(RecommendedImageSampler, contract.Recommended);
         }
 
