@@ -312,20 +312,7 @@ public sealed class FlowModel : IDisposable
             int threads = cuda ? 1 : options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
             if (session.ModelMetadata.CustomMetadataMap.TryGetValue(MetadataKeys.Sampler, out string? method))
             {
-                var sessions = new List<InferenceSession> { session };
-                try
-                {
-                    while (sessions.Count < threads)
-                    {
-                        sessions.Add(Open(path, ExecutionProvider.CpuOptions(1)));
-                    }
-                }
-                catch
-                {
-                    sessions.Skip(1).ToList().ForEach(s => s.Dispose());
-                    throw;
-                }
-
+                List<InferenceSession> sessions = [session, .. MoreSessions(path, threads - 1)];
                 options.Logger.LogInformation("{Path} on ONNX Runtime {Provider}: a sampler graph ({Method}), one call per chunk, {Threads} thread(s)", path, cuda ? "CUDA" : "CPU", method, threads);
                 return new FlowModel(path, new OnnxSamplerGraph(sessions, method, path), ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, path), cuda ? "CUDA" : "CPU");
             }
@@ -348,10 +335,7 @@ public sealed class FlowModel : IDisposable
 
             int classes = signature.ClassInput is null ? 0 : contract!.NullClass!.Value;
             parts.Add(new OnnxVelocityField(session, signature, rebindEachEvaluation: cuda, classes));
-            while (parts.Count < threads)
-            {
-                parts.Add(new OnnxVelocityField(Open(path, ExecutionProvider.CpuOptions(1)), signature, rebindEachEvaluation: false, classes));
-            }
+            parts.AddRange(MoreSessions(path, threads - 1).Select(more => new OnnxVelocityField(more, signature, rebindEachEvaluation: false, classes)));
 
             return new FlowModel(path, new RowParallelField(parts), interpolant, contract, signature, provider);
         }
@@ -367,6 +351,26 @@ public sealed class FlowModel : IDisposable
                 session.Dispose();
             }
 
+            throw;
+        }
+    }
+
+    // The single-threaded CPU sessions for the row blocks after the first; if one fails, those opened are closed.
+    private static List<InferenceSession> MoreSessions(string path, int count)
+    {
+        var sessions = new List<InferenceSession>();
+        try
+        {
+            while (sessions.Count < count)
+            {
+                sessions.Add(Open(path, ExecutionProvider.CpuOptions(1)));
+            }
+
+            return sessions;
+        }
+        catch
+        {
+            sessions.ForEach(s => s.Dispose());
             throw;
         }
     }
