@@ -299,7 +299,7 @@ public sealed class FlowModel : IDisposable
         }
 
         // On the CPU a model runs as one single-threaded session per thread, each on a block of rows.
-        (SessionOptions sessionOptions, bool cuda) = ExecutionProvider.Create(options.Provider, 1, options.Logger);
+        (SessionOptions sessionOptions, bool cuda) = ExecutionProvider.Create(options.Provider, options.Logger);
         InferenceSession session = Open(path, sessionOptions);
         var parts = new List<OnnxVelocityField>();
         try
@@ -363,7 +363,7 @@ public sealed class FlowModel : IDisposable
         {
             while (sessions.Count < count)
             {
-                sessions.Add(Open(path, ExecutionProvider.CpuOptions(1)));
+                sessions.Add(Open(path, ExecutionProvider.CpuOptions()));
             }
 
             return sessions;

@@ -12,13 +12,13 @@ namespace FlowMatching.Runtime.Models;
 public static class ExecutionProvider
 {
     /// <summary>
-    /// Session options for the choice, and whether they run on CUDA. <paramref name="threads"/> is ONNX
-    /// Runtime's CPU threads for one operator (0: its choice); results do not depend on it.
+    /// Session options for the choice, and whether they run on CUDA. On the CPU a session is single-threaded:
+    /// the runtime spreads a batch's rows over sessions instead (<see cref="RowParallelField"/>).
     /// </summary>
-    public static (SessionOptions Options, bool Cuda) Create(ExecutionProviderKind choice, int threads, ILogger logger)
+    public static (SessionOptions Options, bool Cuda) Create(ExecutionProviderKind choice, ILogger logger)
     {
         QuietEnvironment();
-        var options = CpuOptions(threads);
+        var options = CpuOptions();
         if (choice == ExecutionProviderKind.Cpu)
         {
             return (options, false);
@@ -38,13 +38,13 @@ public static class ExecutionProvider
             }
 
             logger.LogInformation("the CUDA execution provider does not load here ({Reason}); running on the CPU", FirstLine(e.Message));
-            return (CpuOptions(threads), false);
+            return (CpuOptions(), false);
         }
     }
 
-    /// <summary>CPU session options with <paramref name="threads"/> threads for one operator (0: ONNX Runtime's choice).</summary>
-    public static SessionOptions CpuOptions(int threads) =>
-        new() { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, IntraOpNumThreads = threads };
+    /// <summary>Options for one single-threaded CPU session.</summary>
+    public static SessionOptions CpuOptions() =>
+        new() { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, IntraOpNumThreads = 1 };
 
     // ORT logs a failed CUDA load as an error line of its own; this library reports the fallback itself.
     private static void QuietEnvironment()

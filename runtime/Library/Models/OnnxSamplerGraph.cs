@@ -53,7 +53,7 @@ public sealed class OnnxSamplerGraph : IDisposable
         int blocks = Math.Min(_sessions.Length, n);
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks }, block =>
         {
-            int first = (int)((long)n * block / blocks), count = (int)((long)n * (block + 1) / blocks) - first;
+            (int first, int count) = RowParallelField.Block(n, block, blocks);
             RunBlock(_sessions[block], start.AsMemory(first * Dimension, count * Dimension), classes?.AsMemory(first, count), samples.AsMemory(first * Dimension, count * Dimension));
         });
     }

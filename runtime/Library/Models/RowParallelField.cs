@@ -33,9 +33,6 @@ public sealed class RowParallelField : IClassConditionalField, IDisposable
 
     public int Classes => _parts[0].Classes;
 
-    /// <summary>How many sessions share a batch.</summary>
-    public int Parts => _parts.Length;
-
     /// <summary>While registered, cancelling <paramref name="cancellationToken"/> also aborts the evaluations in flight.</summary>
     public CancellationTokenRegistration AbortOn(CancellationToken cancellationToken)
     {
@@ -90,7 +87,7 @@ public sealed class RowParallelField : IClassConditionalField, IDisposable
         Exception? failure = null;
         try
         {
-            int count = Block(0, blocks).Count;
+            int count = Block(rows, 0, blocks).Count;
             _parts[0].Evaluate(t, points[..(count * Dimension)], _withClasses ? classes[..count] : [], velocity[..(count * Dimension)]);
         }
         catch (Exception e)
@@ -109,7 +106,7 @@ public sealed class RowParallelField : IClassConditionalField, IDisposable
             ExceptionDispatchInfo.Throw(failure);
         }
 
-        int rest = Block(1, blocks).First * Dimension;
+        int rest = Block(rows, 1, blocks).First * Dimension;
         _velocity.AsSpan(rest, points.Length - rest).CopyTo(velocity[rest..]);
     }
 
@@ -126,15 +123,16 @@ public sealed class RowParallelField : IClassConditionalField, IDisposable
         }
     }
 
-    private (int First, int Count) Block(int block, int blocks)
+    /// <summary>Rows <c>First</c> .. <c>First + Count - 1</c> of <paramref name="rows"/> are block <paramref name="block"/> of <paramref name="blocks"/> (sizes differ by at most one).</summary>
+    internal static (int First, int Count) Block(int rows, int block, int blocks)
     {
-        int first = (int)((long)_rows * block / blocks);
-        return (first, (int)((long)_rows * (block + 1) / blocks) - first);
+        int first = (int)((long)rows * block / blocks);
+        return (first, (int)((long)rows * (block + 1) / blocks) - first);
     }
 
     private void EvaluateBlock(int block)
     {
-        (int first, int count) = Block(block, Math.Min(_parts.Length, _rows));
+        (int first, int count) = Block(_rows, block, Math.Min(_parts.Length, _rows));
         int d = Dimension;
         _parts[block].Evaluate(
             _time,

@@ -10,9 +10,9 @@ public sealed record ModelLoadOptions
     public ExecutionProviderKind Provider { get; init; } = ExecutionProviderKind.Auto;
 
     /// <summary>
-    /// CPU threads (0: one per core). A velocity model gets a single-threaded ONNX Runtime session per thread,
-    /// each evaluating its own block of a batch's rows; a sampler graph, ONNX Runtime's threads within each
-    /// operator. Results do not depend on it.
+    /// CPU threads (0: one per core). The model gets a single-threaded ONNX Runtime session per thread, each
+    /// running its own block of a batch's rows (a velocity model at every evaluation, a sampler graph once per
+    /// chunk). Results do not depend on it.
     /// </summary>
     public int Threads { get; init; }
 
