@@ -52,12 +52,19 @@ public sealed class RowParallelTests
     [TestMethod]
     public void CancellingStopsEveryBlockAndTheModelSamplesAgain()
     {
-        using FlowModel model = FlowModel.Load(RepositoryFiles.Path("models", "gmm8.onnx"), new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu, Threads = 2 });
-        var options = new OdeSamplingOptions { Solver = new OdeSolverOptions { Steps = 100000 }, Chunk = 20000 };
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        Assert.ThrowsExactly<OperationCanceledException>(() => model.Sample(20000, options, cancellationToken: cancel.Token));
-        // An abort that arrived between evaluations must not fail the next run.
+        string path = RepositoryFiles.Path("models", "gmm8.onnx");
         var few = new OdeSamplingOptions { Solver = new OdeSolverOptions { Steps = 4 } };
-        CollectionAssert.AreEqual(Sample(RepositoryFiles.Path("models", "gmm8.onnx"), 1, 10, few), model.Sample(10, few, seed: 5));
+        float[] expected = Sample(path, 1, 10, few);
+        using FlowModel model = FlowModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu, Threads = 2 });
+        var endless = new OdeSamplingOptions { Solver = new OdeSolverOptions { Steps = 100000 }, Chunk = 20000 };
+
+        // Aborts at different moments: in the first block's evaluation, in the second's, between evaluations. The
+        // next run must neither fail nor take any block's rows from a worker still finishing the aborted run.
+        for (int delay = 5; delay <= 185; delay += 20)
+        {
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(delay));
+            Assert.ThrowsExactly<OperationCanceledException>(() => model.Sample(20000, endless, cancellationToken: cancel.Token));
+            CollectionAssert.AreEqual(expected, model.Sample(10, few, seed: 5), $"after an abort at {delay} ms");
+        }
     }
 }

@@ -95,10 +95,12 @@ public sealed class RowParallelField : IClassConditionalField, IDisposable
             failure = e;
         }
 
-        // Every worker is waited for, even after a failure here: they still use the shared buffers.
+        // Every worker is waited for, even after a failure here: they still use the shared buffers, and one left
+        // running would signal the next evaluation's end with this one's.
         for (int block = 1; block < blocks; block++)
         {
-            failure ??= _workers[block - 1].Wait();
+            Exception? workerFailure = _workers[block - 1].Wait();
+            failure ??= workerFailure;
         }
 
         if (failure is not null)
