@@ -42,6 +42,7 @@ public static class TrainCommand
         Option<int> validationEvery = CommandRunner.Option("--validation-every", "steps between validation losses", defaults.ValidationEvery);
         Option<DeviceChoice> device = CommandRunner.Choice("--device", "TorchSharp device", Devices, defaults.Device);
         Option<string> timeEmbedding = CommandRunner.Option("--time-embedding", "how t enters the network: none or fourier:K", defaults.TimeEmbedding);
+        Option<string> timeSampling = CommandRunner.Option("--time-sampling", "how training draws t: uniform or logit-normal:M,S (t = sigmoid(M + S z))", defaults.TimeSampling);
         Option<string?> checkpoint = CommandRunner.Option<string?>("--checkpoint", "save resumable checkpoints here (default on Ctrl-C: <out>.ckpt)");
         Option<int> checkpointEvery = CommandRunner.Option("--checkpoint-every", "steps between checkpoints (0: only on Ctrl-C)", 0);
         Option<string?> resume = CommandRunner.Option<string?>("--resume", "continue the run saved in this checkpoint (its options are used; --steps may extend it)");
@@ -58,7 +59,7 @@ public static class TrainCommand
         var command = new Command(name, description)
         {
             interpolant, steps, batch, lr, lrStep, lrGamma, hidden, activation, seed, output, lossCsv,
-            validationBatch, validationEvery, device, ema, timeEmbedding, checkpoint, checkpointEvery, resume, force,
+            validationBatch, validationEvery, device, ema, timeEmbedding, timeSampling, checkpoint, checkpointEvery, resume, force,
         };
         Option[] targetOptions = reflow ? [teacher, pairs, teacherSteps] : [target, network, channels, labelDropout, data];
         foreach (Option option in targetOptions)
@@ -84,6 +85,7 @@ public static class TrainCommand
                 Device = parse.GetValue(device),
                 EmaDecay = parse.InRange(ema, 0.0, 0.999999),
                 TimeEmbedding = TimeEmbedding.Parse(parse.GetValue(timeEmbedding)!).ToString(),
+                TimeSampling = TimeSampling.Parse(parse.GetValue(timeSampling)!).ToString(),
             };
             options = reflow
                 ? options with { Teacher = new ReflowTeacher(Path.GetFullPath(parse.GetValue(teacher)!), parse.InRange(pairs, 1, 10_000_000), parse.InRange(teacherSteps, 1, 100_000)) }

@@ -8,6 +8,7 @@ public static class TrainerVocabulary
     public static CliVocabulary Vocabulary { get; } = new(new Dictionary<string, string>
     {
         ["TimeEmbedding"] = "--time-embedding",
+        ["TimeSampling"] = "--time-sampling",
         ["Activation"] = "--activation",
         ["Interpolant"] = "--interpolant",
         ["Target"] = "--target",

@@ -5,22 +5,23 @@ using FlowMatching.Randomness;
 namespace FlowMatching.Training.Training;
 
 /// <summary>
-/// One training batch: t ~ U(0, 1), the interpolant I_t and its time derivative, row-major, and each x1's
+/// One training batch: t (U(0, 1) unless the run asks otherwise), the interpolant I_t and its time derivative, row-major, and each x1's
 /// class (after label dropout; zeros for unlabelled targets).
 /// </summary>
 public sealed record InterpolantBatch(float[] Times, float[] Points, float[] PointVelocities, int Dimension, long[] Classes);
 
 /// <summary>
-/// Draws (x0 ~ base, x1 ~ target, t ~ U(0,1)) independently (or (x0, x1) as coupled pairs, for reflow) and forms I_t = alpha x0 + beta x1 and
+/// Draws (x0 ~ base, x1 ~ target, t) independently (or (x0, x1) as coupled pairs, for reflow) and forms I_t = alpha x0 + beta x1 and
 /// dI_t/dt with the shared interpolant, so the schedule has one definition for trainer and runtime.
 /// Each quantity has its own random stream; their positions are the sampler's whole state.
 /// </summary>
-public sealed class InterpolantBatchSampler(IDistribution baseDistribution, IDistribution target, IInterpolant interpolant, long seed, ulong streamOffset = 0, double labelDropout = 0)
+public sealed class InterpolantBatchSampler(IDistribution baseDistribution, IDistribution target, IInterpolant interpolant, long seed, ulong streamOffset = 0, double labelDropout = 0, TimeSampling? timeSampling = null)
 {
     private readonly RandomStream _base = new((ulong)seed, Streams.BaseSamples + streamOffset);
     private readonly RandomStream _target = new((ulong)seed, Streams.TargetSamples + streamOffset);
     private readonly RandomStream _times = new((ulong)seed, Streams.Times + streamOffset);
     private readonly RandomStream _dropout = new((ulong)seed, Streams.LabelDropout + streamOffset);
+    private readonly TimeSampling _timeSampling = timeSampling ?? TimeSampling.Uniform;
 
     public ulong[] State
     {
@@ -47,7 +48,7 @@ public sealed class InterpolantBatchSampler(IDistribution baseDistribution, IDis
 
         for (int i = 0; i < size; i++)
         {
-            times[i] = (float)_times.NextUniform();
+            times[i] = (float)_timeSampling.Draw(_times);
         }
 
         var points = new float[size * d];

@@ -31,6 +31,9 @@ public sealed record TrainingOptions
     /// <summary>none or fourier:K (see <see cref="Network.TimeEmbedding"/>).</summary>
     public string TimeEmbedding { get; init; } = "none";
 
+    /// <summary>uniform or logit-normal:M,S (see <see cref="Training.TimeSampling"/>).</summary>
+    public string TimeSampling { get; init; } = "uniform";
+
     public long Seed { get; init; }
 
     /// <summary>Size of the held-out batch drawn once per run; 0 turns validation off.</summary>
