@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.Text.RegularExpressions;
 using FlowMatching.Errors;
 
 namespace FlowMatching.Cli;
@@ -22,6 +24,14 @@ public static class CommandRunner
         {
             Console.Error.WriteLine($"{program}: {Usage(parse)} (see '{program} --help')");
             return UsageError;
+        }
+
+        if (parse.Action is HelpAction)
+        {
+            var help = new StringWriter();
+            parse.Invoke(new InvocationConfiguration { Output = help });
+            Console.Out.Write(WithChoiceNames(help.ToString(), parse.CommandResult.Command));
+            return 0;
         }
 
         using var signals = new SignalCancellation();
@@ -52,6 +62,18 @@ public static class CommandRunner
     /// <summary>Sets an action that gets the token SIGINT, SIGTERM and SIGHUP cancel.</summary>
     public static void SetAction(this Command command, Func<ParseResult, CancellationToken, int> action) =>
         command.SetAction((parse, token) => Task.FromResult(action(parse, token)));
+
+    // Help prints a default as its value's ToString(): a typed choice's enum member (RungeKutta4), which the
+    // option itself refuses, where the user types its name (rk4). Its own help builder is not public.
+    private static string WithChoiceNames(string help, Command command)
+    {
+        foreach (IChoiceOption choice in command.Options.OfType<IChoiceOption>())
+        {
+            help = Regex.Replace(help, $@"\[default:(\s+){Regex.Escape(choice.DefaultMember)}\]", $"[default:$1{choice.DefaultName}]");
+        }
+
+        return help;
+    }
 
     // System.CommandLine's first error, worded to name the word it could not use and the type it wanted.
     private static string Usage(ParseResult parse)
@@ -91,7 +113,7 @@ public static class CommandRunner
     /// <summary>An option whose value is one of a typed choice's names.</summary>
     public static Option<T> Choice<T>(string name, string description, NameTable<T> table, T defaultValue) where T : struct, Enum
     {
-        var option = new Option<T>(name)
+        var option = new ChoiceOption<T>(name, defaultValue.ToString(), table.Name(defaultValue))
         {
             Description = description,
             DefaultValueFactory = _ => defaultValue,
@@ -164,5 +186,19 @@ public static class CommandRunner
         }
 
         return value;
+    }
+
+    private interface IChoiceOption
+    {
+        string DefaultMember { get; }
+
+        string DefaultName { get; }
+    }
+
+    private sealed class ChoiceOption<T>(string name, string defaultMember, string defaultName) : Option<T>(name), IChoiceOption
+    {
+        public string DefaultMember => defaultMember;
+
+        public string DefaultName => defaultName;
     }
 }

@@ -10,9 +10,12 @@ public static class CommandLine
 
     public static (int ExitCode, string Error) Trainer(params string[] args)
     {
-        var (code, _, error) = Run(FlowMatching.Training.TrainerCommands.CreateRoot(), "trainer", FlowMatching.Training.TrainerVocabulary.Vocabulary, args);
+        var (code, _, error) = TrainerWithOutput(args);
         return (code, error);
     }
+
+    public static (int ExitCode, string Output, string Error) TrainerWithOutput(params string[] args) =>
+        Run(FlowMatching.Training.TrainerCommands.CreateRoot(), "trainer", FlowMatching.Training.TrainerVocabulary.Vocabulary, args);
 
     public static (int ExitCode, string Error) Runtime(params string[] args)
     {

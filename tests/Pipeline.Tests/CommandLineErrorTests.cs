@@ -89,4 +89,16 @@ public sealed class CommandLineErrorTests
         Assert.AreEqual(1, code);
         StringAssert.Contains(error, "--steps");
     }
+
+    [TestMethod]
+    [DataRow("runtime", "logprob", "rk4", "RungeKutta4")]
+    [DataRow("runtime", "sample", "ode", "Ode")]
+    [DataRow("trainer", "quantize", "per-point", "PerPoint")]
+    public void HelpGivesAChoicesDefaultAsTheNameTheOptionTakes(string program, string command, string name, string member)
+    {
+        var (code, output, _) = program == "runtime" ? CommandLine.RuntimeWithOutput(command, "--help") : CommandLine.TrainerWithOutput(command, "--help");
+        Assert.AreEqual(0, code);
+        StringAssert.Contains(output, $"[default: {name}]");
+        Assert.IsFalse(output.Contains($"[default: {member}]", StringComparison.Ordinal), output);
+    }
 }
