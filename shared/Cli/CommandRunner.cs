@@ -69,7 +69,7 @@ public static class CommandRunner
     {
         foreach (IChoiceOption choice in command.Options.OfType<IChoiceOption>())
         {
-            help = Regex.Replace(help, $@"\[default:(\s+){Regex.Escape(choice.DefaultMember)}\]", $"[default:$1{choice.DefaultName}]");
+            help = Regex.Replace(help, $@"\[default:(\s+){Regex.Escape(choice.DefaultMember)}\]", $"[default:${{1}}{choice.DefaultName}]");
         }
 
         return help;
