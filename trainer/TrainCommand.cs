@@ -13,6 +13,8 @@ public static class TrainCommand
 {
     private static readonly NameTable<DeviceChoice> Devices = new(("auto", DeviceChoice.Auto), ("cpu", DeviceChoice.Cpu), ("cuda", DeviceChoice.Cuda));
 
+    private static readonly NameTable<Activation> ActivationNames = new([.. Enum.GetValues<Activation>().Select(a => (a.Name(), a))]);
+
     private static readonly NameTable<NetworkKind> Networks = new(("mlp", NetworkKind.Mlp), ("unet", NetworkKind.UNet));
 
     /// <summary>The held-out batch of an image run when none is given: a forward pass of 10000 images every 100 steps would cost more than the training.</summary>
@@ -34,15 +36,15 @@ public static class TrainCommand
         Option<int> lrStep = CommandRunner.Option("--lr-step", "StepLR step size (steps)", defaults.LearningRateStep);
         Option<double> lrGamma = CommandRunner.Option("--lr-gamma", "StepLR decay factor", defaults.LearningRateGamma);
         Option<string> hidden = CommandRunner.Option("--hidden", "hidden layer widths, comma separated", string.Join(",", defaults.Hidden));
-        Option<string> activation = CommandRunner.Choice("--activation", "hidden activation", defaults.Activation, [.. Activations.Names]);
+        Option<Activation> activation = CommandRunner.Choice("--activation", "hidden activation", ActivationNames, defaults.Activation);
         Option<long> seed = CommandRunner.Option("--seed", "random seed (same seed, same model bytes)", defaults.Seed);
         Option<string?> output = CommandRunner.Option<string?>("--out", "model path (default models/trained/<target>.onnx)");
         Option<string?> lossCsv = CommandRunner.Option<string?>("--loss-csv", "write step,loss,lr,val_loss here");
         Option<int> validationBatch = CommandRunner.Option("--validation-batch", "held-out batch size (0: none)", defaults.ValidationBatch);
         Option<int> validationEvery = CommandRunner.Option("--validation-every", "steps between validation losses", defaults.ValidationEvery);
         Option<DeviceChoice> device = CommandRunner.Choice("--device", "TorchSharp device", Devices, defaults.Device);
-        Option<string> timeEmbedding = CommandRunner.Option("--time-embedding", "how t enters the network: none or fourier:K", defaults.TimeEmbedding);
-        Option<string> timeSampling = CommandRunner.Option("--time-sampling", "how training draws t: uniform or logit-normal:M,S (t = sigmoid(M + S z))", defaults.TimeSampling);
+        Option<string> timeEmbedding = CommandRunner.Option("--time-embedding", "how t enters the network: none or fourier:K", defaults.TimeEmbedding.ToString());
+        Option<string> timeSampling = CommandRunner.Option("--time-sampling", "how training draws t: uniform or logit-normal:M,S (t = sigmoid(M + S z))", defaults.TimeSampling.ToString());
         Option<string?> checkpoint = CommandRunner.Option<string?>("--checkpoint", "save resumable checkpoints here (default on Ctrl-C: <out>.ckpt)");
         Option<int> checkpointEvery = CommandRunner.Option("--checkpoint-every", "steps between checkpoints (0: only on Ctrl-C)", 0);
         Option<string?> resume = CommandRunner.Option<string?>("--resume", "continue the run saved in this checkpoint (its options are used; --steps may extend it)");
@@ -78,14 +80,14 @@ public static class TrainCommand
                 LearningRateStep = parse.InRange(lrStep, 1, int.MaxValue),
                 LearningRateGamma = parse.InRange(lrGamma, 1e-12, 1.0),
                 Hidden = ParseWidths(parse.GetValue(hidden)!, "--hidden", "512,512,512"),
-                Activation = parse.GetValue(activation)!,
+                Activation = parse.GetValue(activation),
                 Seed = parse.GetValue(seed),
                 ValidationBatch = parse.InRange(validationBatch, 0, 10_000_000),
                 ValidationEvery = parse.InRange(validationEvery, 1, int.MaxValue),
                 Device = parse.GetValue(device),
                 EmaDecay = parse.InRange(ema, 0.0, 0.999999),
-                TimeEmbedding = TimeEmbedding.Parse(parse.GetValue(timeEmbedding)!).ToString(),
-                TimeSampling = TimeSampling.Parse(parse.GetValue(timeSampling)!).ToString(),
+                TimeEmbedding = TimeEmbedding.Parse(parse.GetValue(timeEmbedding)!),
+                TimeSampling = TimeSampling.Parse(parse.GetValue(timeSampling)!),
             };
             options = reflow
                 ? options with { Teacher = new ReflowTeacher(Path.GetFullPath(parse.GetValue(teacher)!), parse.InRange(pairs, 1, 10_000_000), parse.InRange(teacherSteps, 1, 100_000)) }

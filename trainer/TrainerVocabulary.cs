@@ -9,7 +9,6 @@ public static class TrainerVocabulary
     {
         ["TimeEmbedding"] = "--time-embedding",
         ["TimeSampling"] = "--time-sampling",
-        ["Activation"] = "--activation",
         ["Interpolant"] = "--interpolant",
         ["Target"] = "--target",
         ["Provider"] = "--device",

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FlowMatching.Distributions;
 using FlowMatching.Training.Network;
 using FlowMatching.Training.Training;
@@ -13,7 +14,7 @@ public sealed class CheckpointTests
     {
         // CPU kernels are deterministic for a fixed thread count, the batch streams and the Adam state are
         // restored exactly, and the learning rate is a function of the step: so equality is exact.
-        var options = new TrainingOptions { Steps = 60, Batch = 200, Hidden = [32, 32], Seed = 12, EmaDecay = 0.95, TimeEmbedding = "fourier:2", LearningRateStep = 25, ValidationBatch = 0 };
+        var options = new TrainingOptions { Steps = 60, Batch = 200, Hidden = [32, 32], Seed = 12, EmaDecay = 0.95, TimeEmbedding = new TimeEmbedding(2), LearningRateStep = 25, ValidationBatch = 0 };
         IDistribution target = TargetCatalog.Parse(options.Target);
         using var files = new TestFiles();
         using var uninterrupted = (VelocityNetwork)new Trainer(options, target).Train(CPU);
@@ -36,6 +37,27 @@ public sealed class CheckpointTests
         for (int layer = 0; layer < a.Length; layer++)
         {
             CollectionAssert.AreEqual(a[layer], b[layer], $"layer {layer}");
+        }
+    }
+
+    [TestMethod]
+    public void TypedSettingsKeepTheirNamesInTheHeaderAndOlderHeadersStillRead()
+    {
+        var options = new TrainingOptions { Activation = Activation.Gelu, TimeEmbedding = new TimeEmbedding(8), TimeSampling = TimeSampling.Parse("logit-normal:-0.5,1") };
+        string json = JsonSerializer.Serialize(options);
+        StringAssert.Contains(json, "\"Activation\":\"gelu\"");
+        StringAssert.Contains(json, "\"TimeEmbedding\":\"fourier:8\"");
+        StringAssert.Contains(json, "\"TimeSampling\":\"logit-normal:-0.5,1\"");
+        TrainingOptions back = JsonSerializer.Deserialize<TrainingOptions>(json)!;
+        Assert.AreEqual((options.Activation, options.TimeEmbedding, options.TimeSampling), (back.Activation, back.TimeEmbedding, back.TimeSampling));
+
+        // The header of a checkpoint written when these settings were strings, before time sampling existed.
+        TrainingOptions older = JsonSerializer.Deserialize<TrainingOptions>("""{"Target":"gmm8","Activation":"silu","TimeEmbedding":"fourier:2","Steps":60}""")!;
+        Assert.AreEqual((Activation.Silu, new TimeEmbedding(2), TimeSampling.Uniform, 60), (older.Activation, older.TimeEmbedding, older.TimeSampling, older.Steps));
+
+        foreach (string bad in new[] { """{"Activation":"swish"}""", """{"Activation":1}""", """{"TimeEmbedding":"fourier:99"}""", """{"TimeSampling":"logit-normal:0"}""" })
+        {
+            Assert.ThrowsExactly<JsonException>(() => JsonSerializer.Deserialize<TrainingOptions>(bad), bad);
         }
     }
 

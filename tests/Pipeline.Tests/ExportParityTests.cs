@@ -8,13 +8,13 @@ namespace FlowMatching.Tests;
 public sealed class ExportParityTests
 {
     [TestMethod]
-    [DataRow("relu", 0)]
-    [DataRow("relu", 150)]
-    [DataRow("silu", 0)]
-    [DataRow("gelu", 0)]
-    [DataRow("silu", 60)]
-    [DataRow("gelu", 60)]
-    public void OnnxRuntimeReproducesTorchSharpForward(string activation, int steps)
+    [DataRow(Activation.Relu, 0)]
+    [DataRow(Activation.Relu, 150)]
+    [DataRow(Activation.Silu, 0)]
+    [DataRow(Activation.Gelu, 0)]
+    [DataRow(Activation.Silu, 60)]
+    [DataRow(Activation.Gelu, 60)]
+    public void OnnxRuntimeReproducesTorchSharpForward(Activation activation, int steps)
     {
         var options = new TrainingOptions { Steps = Math.Max(steps, 1), Batch = 256, Hidden = [64, 64, 64], Activation = activation, Seed = 3, ValidationBatch = 0 };
         using VelocityNetwork network = steps == 0
@@ -33,8 +33,8 @@ public sealed class ExportParityTests
     public void ParityHoldsInOtherDimensions(int dimension, string timeEmbedding)
     {
         random.manual_seed(8);
-        using var network = new VelocityNetwork(dimension, [32, 32], "silu", TimeEmbedding.Parse(timeEmbedding));
-        var options = new TrainingOptions { Hidden = [32, 32], Activation = "silu", TimeEmbedding = timeEmbedding };
+        using var network = new VelocityNetwork(dimension, [32, 32], Activation.Silu, TimeEmbedding.Parse(timeEmbedding));
+        var options = new TrainingOptions { Hidden = [32, 32], Activation = Activation.Silu, TimeEmbedding = network.TimeEmbedding };
         using var files = new TestFiles();
         var (worst, scale) = Models.ParityError(network, Models.Export(network, options, files["m.onnx"]));
         Assert.IsTrue(worst <= 1e-5 * scale, $"d = {dimension}: max |torch - onnx| = {worst} at scale {scale}");

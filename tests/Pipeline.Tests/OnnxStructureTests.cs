@@ -15,12 +15,12 @@ namespace FlowMatching.Tests;
 public sealed class OnnxStructureTests
 {
     [TestMethod]
-    [DataRow("relu", "none")]
-    [DataRow("gelu", "fourier:4")]
-    [DataRow("silu", "none")]
-    public void ExportedGraphFollowsTheCheckersRules(string activation, string timeEmbedding)
+    [DataRow(Activation.Relu, "none")]
+    [DataRow(Activation.Gelu, "fourier:4")]
+    [DataRow(Activation.Silu, "none")]
+    public void ExportedGraphFollowsTheCheckersRules(Activation activation, string timeEmbedding)
     {
-        var options = new TrainingOptions { Steps = 1, Batch = 8, Hidden = [8, 8], Activation = activation, TimeEmbedding = timeEmbedding, ValidationBatch = 0 };
+        var options = new TrainingOptions { Steps = 1, Batch = 8, Hidden = [8, 8], Activation = activation, TimeEmbedding = TimeEmbedding.Parse(timeEmbedding), ValidationBatch = 0 };
         using VelocityNetwork network = Models.Train(options);
         ModelProto model = ModelProto.Parser.ParseFrom(OnnxExporter.ToModel(network.ToWeights(), Models.Metadata(options)).ToByteArray());
 

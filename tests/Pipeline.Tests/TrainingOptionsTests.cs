@@ -21,7 +21,7 @@ public sealed class TrainingOptionsTests
             Batch = 256,
             Hidden = [48, 48],
             Interpolant = interpolant,
-            TimeEmbedding = timeEmbedding,
+            TimeEmbedding = TimeEmbedding.Parse(timeEmbedding),
             EmaDecay = ema,
             Seed = 6,
             ValidationBatch = 0,

@@ -7,7 +7,7 @@ public sealed record DenseLayer(int Inputs, int Outputs, float[] Weight, float[]
 /// A trained velocity MLP as plain numbers, free of TorchSharp: input [x, t] or [x, sin(w t), cos(w t)],
 /// the hidden layers each followed by <see cref="Activation"/>, then a final linear layer to d outputs.
 /// </summary>
-public sealed record NetworkWeights(int Dimension, string Activation, TimeEmbedding TimeEmbedding, IReadOnlyList<DenseLayer> Layers)
+public sealed record NetworkWeights(int Dimension, Activation Activation, TimeEmbedding TimeEmbedding, IReadOnlyList<DenseLayer> Layers)
 {
     public IReadOnlyList<int> Hidden => Layers.Take(Layers.Count - 1).Select(l => l.Outputs).ToArray();
 }

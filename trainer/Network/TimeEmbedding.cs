@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using FlowMatching.Errors;
+using FlowMatching.Training.Training;
 
 namespace FlowMatching.Training.Network;
 
@@ -7,7 +9,8 @@ namespace FlowMatching.Training.Network;
 /// How t enters the velocity network: "none" feeds t itself; "fourier:K" feeds sin(w_k t) and cos(w_k t)
 /// for w_k = pi 2^k, k = 0..K-1, which lets a small MLP resolve fast changes in t (near t = 1 in particular).
 /// </summary>
-public sealed record TimeEmbedding(int Frequencies)
+[JsonConverter(typeof(NamedChoiceConverter<TimeEmbedding>))]
+public sealed record TimeEmbedding(int Frequencies) : INamedChoice<TimeEmbedding>
 {
     public static TimeEmbedding None { get; } = new(0);
 

@@ -11,11 +11,11 @@ public sealed class VelocityNetwork : nn.Module<Tensor, Tensor, Tensor>, IFieldN
     private readonly Linear[] _linears;
     private readonly Tensor? _frequencies;
 
-    public VelocityNetwork(int dimension, IReadOnlyList<int> hidden, string activation, TimeEmbedding? timeEmbedding = null) : base(nameof(VelocityNetwork))
+    public VelocityNetwork(int dimension, IReadOnlyList<int> hidden, Activation activation, TimeEmbedding? timeEmbedding = null) : base(nameof(VelocityNetwork))
     {
         Dimension = dimension;
         Hidden = hidden.ToArray();
-        ActivationName = activation;
+        Activation = activation;
         TimeEmbedding = timeEmbedding ?? TimeEmbedding.None;
         _frequencies = TimeEmbedding.Frequencies > 0 ? tensor(TimeEmbedding.AngularFrequencies).unsqueeze(0) : null;
         var modules = new List<(string, nn.Module<Tensor, Tensor>)>();
@@ -43,7 +43,7 @@ public sealed class VelocityNetwork : nn.Module<Tensor, Tensor, Tensor>, IFieldN
 
     public IReadOnlyList<int> Hidden { get; }
 
-    public string ActivationName { get; }
+    public Activation Activation { get; }
 
     public TimeEmbedding TimeEmbedding { get; }
 
@@ -65,11 +65,11 @@ public sealed class VelocityNetwork : nn.Module<Tensor, Tensor, Tensor>, IFieldN
 
     public Tensor Velocity(Tensor x, Tensor t, Tensor classes) => forward(x, t);
 
-    public IFieldNetwork CreateSibling() => new VelocityNetwork(Dimension, Hidden, ActivationName, TimeEmbedding);
+    public IFieldNetwork CreateSibling() => new VelocityNetwork(Dimension, Hidden, Activation, TimeEmbedding);
 
     public NetworkWeights ToWeights() => new(
         Dimension,
-        ActivationName,
+        Activation,
         TimeEmbedding,
         _linears.Select(l => new DenseLayer(
             (int)l.in_features,

@@ -1,19 +1,20 @@
-using FlowMatching.Errors;
+using FlowMatching.Training.Network;
+
 namespace FlowMatching.Training.Onnx;
 
 /// <summary>Activations spelled in opset-17 operators (GELU has no single operator before opset 20).</summary>
 public static class OnnxActivation
 {
-    public static string Append(OnnxGraphBuilder graph, string activation, string input, string output)
+    public static string Append(OnnxGraphBuilder graph, Activation activation, string input, string output)
     {
         switch (activation)
         {
-            case "relu":
+            case Activation.Relu:
                 return graph.Node("Relu", output, [input]);
-            case "silu":
+            case Activation.Silu:
                 string sigmoid = graph.Node("Sigmoid", $"{output}.sigmoid", [input]);
                 return graph.Node("Mul", output, [input, sigmoid]);
-            case "gelu":
+            case Activation.Gelu:
                 // gelu(x) = 0.5 x (1 + erf(x / sqrt 2)), the exact form TorchSharp's GELU computes.
                 string scaled = graph.Node("Mul", $"{output}.scaled", [input, Constant(graph, "inv_sqrt2", 1 / MathF.Sqrt(2))]);
                 string erf = graph.Node("Erf", $"{output}.erf", [scaled]);
@@ -21,7 +22,7 @@ public static class OnnxActivation
                 string half = graph.Node("Mul", $"{output}.half_x", [input, Constant(graph, "half", 0.5f)]);
                 return graph.Node("Mul", output, [half, onePlus]);
             default:
-                throw new InvalidSettingException("Activation", $"'{activation}' cannot be exported to ONNX");
+                throw new ArgumentOutOfRangeException(nameof(activation));
         }
     }
 

@@ -45,7 +45,7 @@ public static class OnnxExporter
             h = graph.Node("Gemm", last ? ModelSignature.VelocityOutput : $"layer{i}.linear", [h, w, b], OnnxGraphBuilder.IntAttribute("transB", 1));
             if (!last)
             {
-                h = OnnxActivation.Append(graph, weights.Activation, h, $"layer{i}.{weights.Activation}");
+                h = OnnxActivation.Append(graph, weights.Activation, h, $"layer{i}.{weights.Activation.Name()}");
             }
         }
 

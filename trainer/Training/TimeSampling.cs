@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using FlowMatching.Errors;
 using FlowMatching.Randomness;
 
@@ -10,7 +11,8 @@ namespace FlowMatching.Training.Training;
 /// sample becomes is decided, and less near the ends, where the velocity is nearly the noise or the data. For a
 /// network that can fit every t, the loss's minimiser is the same field whatever the density of t.
 /// </summary>
-public sealed record TimeSampling(bool LogitNormal, double Location, double Scale)
+[JsonConverter(typeof(NamedChoiceConverter<TimeSampling>))]
+public sealed record TimeSampling(bool LogitNormal, double Location, double Scale) : INamedChoice<TimeSampling>
 {
     public static TimeSampling Uniform { get; } = new(false, 0, 0);
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using FlowMatching.Contract;
 using FlowMatching.Distributions;
+using FlowMatching.Training.Network;
 
 namespace FlowMatching.Training.Training;
 
@@ -15,10 +16,10 @@ public static class TrainingContract
     public static ModelContract Build(TrainingOptions options, IDistribution target, Standardization? scaling, double finalLoss)
     {
         var points = new ModelContract(Producer, ProducerVersion, options.Interpolant, target.Dimension, "normal(0,I)", target.Name,
-            options.Hidden, options.Activation, options.Steps, options.Batch, options.Seed, finalLoss)
+            options.Hidden, options.Activation.Name(), options.Steps, options.Batch, options.Seed, finalLoss)
         {
             EmaDecay = options.EmaDecay,
-            TimeEmbedding = options.TimeEmbedding,
+            TimeEmbedding = options.TimeEmbedding.ToString(),
             DataMean = scaling?.Mean ?? [],
             DataStd = scaling?.Std ?? [],
             Teacher = options.Teacher?.ToString(),
@@ -26,7 +27,7 @@ public static class TrainingContract
         return target is not ImageDataset images ? points : points with
         {
             Hidden = options.Channels,
-            Activation = "silu",
+            Activation = Activation.Silu.Name(),
             TimeEmbedding = "sinusoidal",
             NetworkKind = "unet",
             Shape = [images.Channels, images.Height, images.Width],

@@ -1,3 +1,5 @@
+using FlowMatching.Training.Network;
+
 namespace FlowMatching.Training.Training;
 
 /// <summary>The velocity network's architecture.</summary>
@@ -26,13 +28,11 @@ public sealed record TrainingOptions
 
     public IReadOnlyList<int> Hidden { get; init; } = [512, 512, 512];
 
-    public string Activation { get; init; } = "relu";
+    public Activation Activation { get; init; } = Activation.Relu;
 
-    /// <summary>none or fourier:K (see <see cref="Network.TimeEmbedding"/>).</summary>
-    public string TimeEmbedding { get; init; } = "none";
+    public TimeEmbedding TimeEmbedding { get; init; } = TimeEmbedding.None;
 
-    /// <summary>uniform or logit-normal:M,S (see <see cref="Training.TimeSampling"/>).</summary>
-    public string TimeSampling { get; init; } = "uniform";
+    public TimeSampling TimeSampling { get; init; } = TimeSampling.Uniform;
 
     public long Seed { get; init; }
 

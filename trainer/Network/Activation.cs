@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+using FlowMatching.Training.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FlowMatching.Training.Network;
+
+/// <summary>The activations a velocity MLP may use, each one that the ONNX exporter can write at opset 17.</summary>
+[JsonConverter(typeof(LowerCaseEnumConverter<Activation>))]
+public enum Activation
+{
+    Relu,
+    Silu,
+    Gelu,
+}
+
+public static class Activations
+{
+    /// <summary>The name model metadata, checkpoints, graph node names and the command line all use.</summary>
+    public static string Name(this Activation activation) => activation.ToString().ToLowerInvariant();
+
+    public static nn.Module<Tensor, Tensor> Create(Activation activation) => activation switch
+    {
+        Activation.Relu => nn.ReLU(),
+        Activation.Silu => nn.SiLU(),
+        Activation.Gelu => nn.GELU(),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation)),
+    };
+}
