@@ -1,0 +1,161 @@
+using FlowMatching.Contract;
+using FlowMatching.Distributions;
+using FlowMatching.Errors;
+using FlowMatching.Interpolants;
+using FlowMatching.Runtime.Models;
+using FlowMatching.Runtime.Options;
+using FlowMatching.Velocity;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace FlowMatching.Runtime;
+
+/// <summary>
+/// Opens what <see cref="FlowModel.Load"/> is given: the closed-form field of a Gaussian mixture, or an ONNX file
+/// (a velocity field, or a whole sampler graph) checked against its contract, as one session per CPU thread.
+/// </summary>
+internal static class FlowModelLoader
+{
+    public static FlowModel LoadExact(string source, ModelLoadOptions options)
+    {
+        string name = source[FlowModel.ExactPrefix.Length..];
+        IInterpolant interpolant = options.Interpolant ?? new LinearInterpolant();
+        IDistribution? target = TargetCatalog.Names.Contains(name) && !name.StartsWith(TargetCatalog.CsvPrefix, StringComparison.Ordinal) ? TargetCatalog.Parse(name) : null;
+        if (target is not GaussianMixture mixture)
+        {
+            throw new ModelContractException(source, "the exact field is known only for Gaussian-mixture targets (exact:gmm8)");
+        }
+
+        options.Logger.LogInformation("exact velocity field of {Target} ({Interpolant} interpolant, d = {Dimension}), no ONNX model", name, interpolant.Name, mixture.Dimension);
+        return new FlowModel(source, new GaussianMixtureVelocityField(mixture, interpolant), interpolant, null, null, "closed form");
+    }
+
+    public static FlowModel LoadOnnx(string path, ModelLoadOptions options)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new ModelContractException(path, "is a directory, not a model file");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new ModelContractException(path, "no such model file");
+        }
+
+        // On the CPU a model runs as one single-threaded session per thread, each on a block of rows.
+        (SessionOptions sessionOptions, bool cuda) = ExecutionProvider.Create(options.Provider, options.Logger);
+        InferenceSession session = Open(path, sessionOptions);
+        var parts = new List<OnnxVelocityField>();
+        try
+        {
+            if (session.ModelMetadata.CustomMetadataMap.TryGetValue(MetadataKeys.NetworkKind, out string? kind) && kind == "classifier")
+            {
+                throw new ModelContractException(path, "is a feature classifier (for evaluating image samples), not a velocity model to sample");
+            }
+
+            int threads = cuda ? 1 : options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
+            if (session.ModelMetadata.CustomMetadataMap.TryGetValue(MetadataKeys.Sampler, out string? method))
+            {
+                List<InferenceSession> sessions = [session, .. MoreSessions(path, threads - 1)];
+                options.Logger.LogInformation("{Path} on ONNX Runtime {Provider}: a sampler graph ({Method}), one call per chunk, {Threads} thread(s)", path, cuda ? "CUDA" : "CPU", method, threads);
+                return new FlowModel(path, new OnnxSamplerGraph(sessions, method, path), ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, path), cuda ? "CUDA" : "CPU");
+            }
+
+            var signature = OnnxSignature.Resolve(session, path);
+            ModelContract? contract = ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, path);
+            if (contract is not null && contract.Dimension != signature.Dimension)
+            {
+                throw new ModelContractException(path, $"says dimension {contract.Dimension} but the graph's points are {signature.Dimension} wide", MetadataKeys.Dimension);
+            }
+
+            IInterpolant interpolant = ResolveInterpolant(path, contract, options.Interpolant);
+            string provider = cuda ? "CUDA" : "CPU";
+            string origin = contract is null ? $"no flowmatching metadata, assuming the {interpolant.Name} interpolant" : $"target {contract.Target}, {interpolant.Name} interpolant";
+            options.Logger.LogInformation("{Path} on ONNX Runtime {Provider} ({Origin}, d = {Dimension}), {Threads} thread(s)", path, provider, origin, signature.Dimension, threads);
+            if (signature.ClassInput is not null && contract?.NullClass is null)
+            {
+                throw new ModelContractException(path, "takes classes y but carries no flowmatching class metadata, so its null class is unknown");
+            }
+
+            int classes = signature.ClassInput is null ? 0 : contract!.NullClass!.Value;
+            parts.Add(new OnnxVelocityField(session, signature, rebindEachEvaluation: cuda, classes));
+            parts.AddRange(MoreSessions(path, threads - 1).Select(more => new OnnxVelocityField(more, signature, rebindEachEvaluation: false, classes)));
+
+            return new FlowModel(path, new RowParallelField(parts), interpolant, contract, signature, provider);
+        }
+        catch
+        {
+            foreach (OnnxVelocityField part in parts)
+            {
+                part.Dispose();
+            }
+
+            if (parts.Count == 0)
+            {
+                session.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    // The single-threaded CPU sessions for the row blocks after the first; if one fails, those opened are closed.
+    private static List<InferenceSession> MoreSessions(string path, int count)
+    {
+        var sessions = new List<InferenceSession>();
+        try
+        {
+            while (sessions.Count < count)
+            {
+                sessions.Add(Open(path, ExecutionProvider.CpuOptions()));
+            }
+
+            return sessions;
+        }
+        catch
+        {
+            sessions.ForEach(s => s.Dispose());
+            throw;
+        }
+    }
+
+    private static InferenceSession Open(string path, SessionOptions sessionOptions)
+    {
+        try
+        {
+            using (sessionOptions)
+            {
+                return new InferenceSession(path, sessionOptions);
+            }
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelContractException(path, $"not a loadable ONNX model ({ExecutionProvider.FirstLine(e.Message)})", inner: e);
+        }
+    }
+
+    private static IInterpolant ResolveInterpolant(string path, ModelContract? contract, IInterpolant? requested)
+    {
+        if (contract is null)
+        {
+            return requested ?? new LinearInterpolant();
+        }
+
+        IInterpolant stored;
+        try
+        {
+            stored = InterpolantCatalog.Parse(contract.Interpolant);
+        }
+        catch (InvalidSettingException e)
+        {
+            throw new ModelContractException(path, $"names an unknown interpolant '{contract.Interpolant}' (known: {string.Join(", ", InterpolantCatalog.Names)})", MetadataKeys.Interpolant, e);
+        }
+
+        if (requested is not null && requested.Name != stored.Name)
+        {
+            throw new InvalidSettingException(nameof(ModelLoadOptions.Interpolant), $"{requested.Name} was asked for, but {path} was trained with the {stored.Name} interpolant");
+        }
+
+        return stored;
+    }
+}
