@@ -43,8 +43,8 @@ public static class TrainCommand
         Option<int> validationBatch = CommandRunner.Option("--validation-batch", "held-out batch size (0: none)", defaults.ValidationBatch);
         Option<int> validationEvery = CommandRunner.Option("--validation-every", "steps between validation losses", defaults.ValidationEvery);
         Option<DeviceChoice> device = CommandRunner.Choice("--device", "TorchSharp device", Devices, defaults.Device);
-        Option<string> timeEmbedding = CommandRunner.Option("--time-embedding", "how t enters the network: none or fourier:K", defaults.TimeEmbedding.ToString());
-        Option<string> timeSampling = CommandRunner.Option("--time-sampling", "how training draws t: uniform or logit-normal:M,S (t = sigmoid(M + S z))", defaults.TimeSampling.ToString());
+        Option<TimeEmbedding> timeEmbedding = Named("--time-embedding", "how t enters the network: none or fourier:K", defaults.TimeEmbedding);
+        Option<TimeSampling> timeSampling = Named("--time-sampling", "how training draws t: uniform or logit-normal:M,S (t = sigmoid(M + S z))", defaults.TimeSampling);
         Option<string?> checkpoint = CommandRunner.Option<string?>("--checkpoint", "save resumable checkpoints here (default on Ctrl-C: <out>.ckpt)");
         Option<int> checkpointEvery = CommandRunner.Option("--checkpoint-every", "steps between checkpoints (0: only on Ctrl-C)", 0);
         Option<string?> resume = CommandRunner.Option<string?>("--resume", "continue the run saved in this checkpoint (its options are used; --steps may extend it)");
@@ -86,8 +86,8 @@ public static class TrainCommand
                 ValidationEvery = parse.InRange(validationEvery, 1, int.MaxValue),
                 Device = parse.GetValue(device),
                 EmaDecay = parse.InRange(ema, 0.0, 0.999999),
-                TimeEmbedding = TimeEmbedding.Parse(parse.GetValue(timeEmbedding)!),
-                TimeSampling = TimeSampling.Parse(parse.GetValue(timeSampling)!),
+                TimeEmbedding = parse.GetValue(timeEmbedding)!,
+                TimeSampling = parse.GetValue(timeSampling)!,
             };
             options = reflow
                 ? options with { Teacher = new ReflowTeacher(Path.GetFullPath(parse.GetValue(teacher)!), parse.InRange(pairs, 1, 10_000_000), parse.InRange(teacherSteps, 1, 100_000)) }
@@ -129,6 +129,9 @@ public static class TrainCommand
         target.StartsWith(TargetCatalog.CsvPrefix, StringComparison.Ordinal) ? Path.GetFileNameWithoutExtension(target[TargetCatalog.CsvPrefix.Length..])
         : target.StartsWith(ImageTargets.IdxPrefix, StringComparison.Ordinal) ? Path.GetFileName(target[ImageTargets.IdxPrefix.Length..].Split(',')[0]).Split('.')[0]
         : target;
+
+    private static Option<T> Named<T>(string name, string description, T defaultValue) where T : class, INamedChoice<T> =>
+        CommandRunner.Parsed(name, description, defaultValue, (string text, out T value) => T.TryParse(text, out value!), T.Expected);
 
     public static IReadOnlyList<int> ParseWidths(string text, string flag, string example)
     {

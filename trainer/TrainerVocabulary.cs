@@ -7,8 +7,6 @@ public static class TrainerVocabulary
 {
     public static CliVocabulary Vocabulary { get; } = new(new Dictionary<string, string>
     {
-        ["TimeEmbedding"] = "--time-embedding",
-        ["TimeSampling"] = "--time-sampling",
         ["Interpolant"] = "--interpolant",
         ["Target"] = "--target",
         ["Provider"] = "--device",

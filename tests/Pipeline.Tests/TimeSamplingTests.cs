@@ -58,12 +58,14 @@ public sealed class TimeSamplingTests
     }
 
     [TestMethod]
-    public void TheTrainerNamesTheFlagOfABadSampling()
+    [DataRow("--time-sampling", "logit-normal:0")]
+    [DataRow("--time-embedding", "fourier:0")]
+    public void TheTrainerRefusesABadSettingAsAUsageErrorNamingItsFlag(string flag, string text)
     {
         using var files = new TestFiles();
-        var (code, error) = CommandLine.Trainer("train", "--time-sampling", "logit-normal:0", "--steps", "2", "--out", files["m.onnx"]);
-        Assert.AreEqual(1, code, error);
-        StringAssert.Contains(error, "--time-sampling");
+        var (code, error) = CommandLine.Trainer("train", flag, text, "--steps", "2", "--out", files["m.onnx"]);
+        Assert.AreEqual(2, code, error);
+        StringAssert.Contains(error, $"{flag} {text}: expected");
         Assert.AreEqual(1, error.Trim().Split('\n').Length, error);
         Assert.AreEqual(0, files.Files.Count());
     }

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace FlowMatching.Training.Network;
 
 /// <summary>The activations a velocity MLP may use, each one that the ONNX exporter can write at opset 17.</summary>
-[JsonConverter(typeof(LowerCaseEnumConverter<Activation>))]
+[JsonConverter(typeof(ActivationConverter))]
 public enum Activation
 {
     Relu,
@@ -18,6 +18,12 @@ public static class Activations
 {
     /// <summary>The name model metadata, checkpoints, graph node names and the command line all use.</summary>
     public static string Name(this Activation activation) => activation.ToString().ToLowerInvariant();
+
+    public static bool TryParse(string? name, out Activation activation)
+    {
+        activation = Enum.GetValues<Activation>().FirstOrDefault(a => a.Name() == name);
+        return activation.Name() == name;
+    }
 
     public static nn.Module<Tensor, Tensor> Create(Activation activation) => activation switch
     {

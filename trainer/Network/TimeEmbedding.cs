@@ -1,6 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json.Serialization;
-using FlowMatching.Errors;
 using FlowMatching.Training.Training;
 
 namespace FlowMatching.Training.Network;
@@ -20,9 +20,16 @@ public sealed record TimeEmbedding(int Frequencies) : INamedChoice<TimeEmbedding
 
     public override string ToString() => Frequencies == 0 ? "none" : $"fourier:{Frequencies}";
 
-    public static TimeEmbedding Parse(string text) => text == "none"
-        ? None
-        : text.StartsWith("fourier:", StringComparison.Ordinal) && int.TryParse(text["fourier:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k is > 0 and <= 64
-            ? new TimeEmbedding(k)
-            : throw new InvalidSettingException(nameof(TimeEmbedding), $"'{text}' is not none or fourier:K with K from 1 to 64");
+    public static string Expected => "none or fourier:K with K from 1 to 64";
+
+    public static TimeEmbedding Parse(string text) => NamedChoice.Parse<TimeEmbedding>(text);
+
+    public static bool TryParse(string text, [NotNullWhen(true)] out TimeEmbedding? value)
+    {
+        value = text == "none" ? None
+            : text.StartsWith("fourier:", StringComparison.Ordinal) && int.TryParse(text["fourier:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k is > 0 and <= 64
+                ? new TimeEmbedding(k)
+                : null;
+        return value is not null;
+    }
 }

@@ -1,13 +1,24 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FlowMatching.Errors;
+using FlowMatching.Training.Network;
 
 namespace FlowMatching.Training.Training;
 
-/// <summary>A setting with a textual form (fourier:8, logit-normal:0,1) that <c>Parse</c> reads back.</summary>
-public interface INamedChoice<TSelf> where TSelf : INamedChoice<TSelf>
+/// <summary>A setting with a textual form (fourier:8, logit-normal:0,1) that <c>TryParse</c> reads back.</summary>
+public interface INamedChoice<TSelf> where TSelf : class, INamedChoice<TSelf>
 {
-    static abstract TSelf Parse(string text);
+    /// <summary>What a valid text looks like, for the message that refuses one.</summary>
+    static abstract string Expected { get; }
+
+    static abstract bool TryParse(string text, [NotNullWhen(true)] out TSelf? value);
+}
+
+public static class NamedChoice
+{
+    public static T Parse<T>(string text) where T : class, INamedChoice<T> =>
+        T.TryParse(text, out T? value) ? value : throw new InvalidSettingException(typeof(T).Name, $"'{text}' is not {T.Expected}");
 }
 
 /// <summary>
@@ -19,19 +30,22 @@ public sealed class NamedChoiceConverter<T> : JsonConverter<T> where T : class, 
     public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         string text = reader.GetString() ?? throw new JsonException($"{typeof(T).Name} is null");
-        try
-        {
-            return T.Parse(text);
-        }
-        catch (InvalidSettingException e)
-        {
-            throw new JsonException(e.Message, e);
-        }
+        return T.TryParse(text, out T? value) ? value : throw new JsonException($"{typeof(T).Name} '{text}' is not {T.Expected}");
     }
 
     public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
 }
 
-/// <summary>An enum written as its lower-case member name (relu), as checkpoints held it when it was a string.</summary>
-public sealed class LowerCaseEnumConverter<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false)
-    where T : struct, Enum;
+/// <summary>An activation written under the one name <see cref="Activations.Name"/> gives it (relu), as checkpoints held it when it was a string.</summary>
+public sealed class ActivationConverter : JsonConverter<Activation>
+{
+    public override Activation Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        string? text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        return Activations.TryParse(text, out Activation activation)
+            ? activation
+            : throw new JsonException($"Activation {(text is null ? reader.TokenType.ToString() : $"'{text}'")} is not one of {string.Join(", ", Enum.GetValues<Activation>().Select(a => a.Name()))}");
+    }
+
+    public override void Write(Utf8JsonWriter writer, Activation value, JsonSerializerOptions options) => writer.WriteStringValue(value.Name());
+}

@@ -1,6 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json.Serialization;
-using FlowMatching.Errors;
 using FlowMatching.Randomness;
 
 namespace FlowMatching.Training.Training;
@@ -23,20 +23,21 @@ public sealed record TimeSampling(bool LogitNormal, double Location, double Scal
         ? string.Create(CultureInfo.InvariantCulture, $"logit-normal:{Location},{Scale}")
         : "uniform";
 
-    public static TimeSampling Parse(string text)
+    public static string Expected => "uniform or logit-normal:M,S with |M| <= 10 and 0 < S <= 10";
+
+    public static TimeSampling Parse(string text) => NamedChoice.Parse<TimeSampling>(text);
+
+    public static bool TryParse(string text, [NotNullWhen(true)] out TimeSampling? value)
     {
         const string prefix = "logit-normal:";
-        if (text == "uniform")
-        {
-            return Uniform;
-        }
-
         string[] parts = text.StartsWith(prefix, StringComparison.Ordinal) ? text[prefix.Length..].Split(',') : [];
-        return parts.Length == 2
+        value = text == "uniform" ? Uniform
+            : parts.Length == 2
             && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double location)
             && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double scale)
             && Math.Abs(location) <= 10 && scale is > 0 and <= 10
-            ? new TimeSampling(true, location, scale)
-            : throw new InvalidSettingException(nameof(TimeSampling), $"'{text}' is not uniform or logit-normal:M,S with |M| <= 10 and 0 < S <= 10");
+                ? new TimeSampling(true, location, scale)
+                : null;
+        return value is not null;
     }
 }
