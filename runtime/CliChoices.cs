@@ -1,4 +1,5 @@
 using FlowMatching.Cli;
+using FlowMatching.Contract;
 using FlowMatching.Runtime.Options;
 
 namespace FlowMatching.Runtime;
@@ -8,8 +9,9 @@ public static class CliChoices
 {
     public static NameTable<SamplerKind> Samplers { get; } = new(("ode", SamplerKind.Ode), ("sde", SamplerKind.Sde));
 
+    // The fixed-step methods under the names model files store, and the adaptive one.
     public static NameTable<OdeMethod> OdeMethods { get; } = new(
-        ("euler", OdeMethod.Euler), ("midpoint", OdeMethod.Midpoint), ("heun", OdeMethod.Heun), ("rk4", OdeMethod.RungeKutta4), ("dopri5", OdeMethod.DormandPrince5));
+        [.. Enum.GetValues<FixedStepMethod>().Select(m => (m.Name(), m.Solver())), ("dopri5", OdeMethod.DormandPrince5)]);
 
     public static NameTable<TimeGridKind> TimeGrids => TimeGridNames.Table;
 

@@ -65,7 +65,7 @@ public static class ModelRewriteCommand
 
     public static Command Recommend()
     {
-        Option<string> method = CommandRunner.Choice("--method", "fixed-step ODE method", "euler", [.. RecommendedSampling.Methods]);
+        Option<FixedStepMethod> method = CommandRunner.Choice("--method", "fixed-step ODE method", FixedStepNames, FixedStepMethod.Euler);
         Option<int> steps = CommandRunner.Option("--steps", "its steps", OdeSolverOptions.DefaultSteps);
         Option<double> guidance = CommandRunner.Option("--guidance", "classifier-free guidance scale (class-conditional models)", 1.0);
         Option<GuidanceInterval?> interval = CommandRunner.Parsed<GuidanceInterval?>("--guidance-interval",
@@ -88,7 +88,7 @@ public static class ModelRewriteCommand
                     parse.Refuse($"applies only to class-conditional models, and {path} has no classes", guidance, interval);
                 }
 
-                var recommended = new RecommendedSampling(parse.GetValue(method)!, parse.InRange(steps, 1, 1_000_000), parse.InRange(guidance, 0.0, 100.0), parse.GetValue(interval));
+                var recommended = new RecommendedSampling(parse.GetValue(method), parse.InRange(steps, 1, 1_000_000), parse.InRange(guidance, 0.0, 100.0), parse.GetValue(interval));
                 if (parse.GetValue(timeGrid) == TimeGridKind.Adapted)
                 {
                     using var model = Runtime.FlowModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
@@ -103,7 +103,7 @@ public static class ModelRewriteCommand
                 }
 
                 rewritten.MetadataProps.AddRange(recommended.ToProperties().Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
-                return (rewritten, $"{path} recommending {recommended.Method} {recommended.Steps} steps{(classes ? $", guidance {recommended.Guidance}" : "")}{(recommended.Interval is { } i ? $" at {i.Describe()}" : "")}{(recommended.Grid is { } g ? $" on the time grid {TimeGrid.Describe(g)}" : "")}");
+                return (rewritten, $"{path} recommending {recommended.Method.Name()} {recommended.Steps} steps{(classes ? $", guidance {recommended.Guidance}" : "")}{(recommended.Interval is { } i ? $" at {i.Describe()}" : "")}{(recommended.Grid is { } g ? $" on the time grid {TimeGrid.Describe(g)}" : "")}");
             },
             method, steps, guidance, interval, timeGrid);
     }
@@ -123,6 +123,8 @@ public static class ModelRewriteCommand
             },
             activations);
     }
+
+    private static readonly NameTable<FixedStepMethod> FixedStepNames = new([.. Enum.GetValues<FixedStepMethod>().Select(m => (m.Name(), m))]);
 
     private static readonly NameTable<ActivationScaling> ActivationScalingNames = new(("calibrated", ActivationScaling.Calibrated), ("per-point", ActivationScaling.PerPoint));
 }

@@ -71,14 +71,7 @@ public sealed class FlowModel : IDisposable
     public OdeSolverOptions? RecommendedSolver => Contract?.Recommended is { } recommended
         ? new OdeSolverOptions
         {
-            Method = recommended.Method switch
-            {
-                "euler" => OdeMethod.Euler,
-                "midpoint" => OdeMethod.Midpoint,
-                "heun" => OdeMethod.Heun,
-                "rk4" => OdeMethod.RungeKutta4,
-                _ => throw new ModelContractException(Source, $"names '{recommended.Method}', which this build does not know", MetadataKeys.RecommendedMethod),
-            },
+            Method = recommended.Method.Solver(),
             Steps = recommended.Grid is null ? recommended.Steps : null,
             Grid = recommended.Grid,
         }

@@ -158,6 +158,10 @@ public sealed record ModelContract(
             : GuidanceInterval.TryParse(text, out GuidanceInterval interval) ? interval
             : throw new ModelContractException(source, $"must be {GuidanceInterval.Expected}, not '{text}'", key);
 
+        FixedStepMethod Method(string name) => FixedStepMethods.TryParse(name, out FixedStepMethod method)
+            ? method
+            : throw new ModelContractException(source, $"names '{name}', not one of {string.Join(", ", FixedStepMethods.Names)}", MetadataKeys.RecommendedMethod);
+
         var contract = new ModelContract(
             Get(MetadataKeys.Producer),
             Get(MetadataKeys.ProducerVersion),
@@ -183,7 +187,7 @@ public sealed record ModelContract(
             TestAccuracy = Optional(MetadataKeys.TestAccuracy) is null ? null : Parse<double>(MetadataKeys.TestAccuracy),
             Teacher = Optional(MetadataKeys.Teacher),
             Recommended = Optional(MetadataKeys.RecommendedMethod) is not { } method ? null
-                : new RecommendedSampling(method, Parse<int>(MetadataKeys.RecommendedSteps), Parse<double>(MetadataKeys.RecommendedGuidance), Interval(MetadataKeys.RecommendedGuidanceInterval))
+                : new RecommendedSampling(Method(method), Parse<int>(MetadataKeys.RecommendedSteps), Parse<double>(MetadataKeys.RecommendedGuidance), Interval(MetadataKeys.RecommendedGuidanceInterval))
                 {
                     Grid = Optional(MetadataKeys.RecommendedTimeGrid) is null ? null : Numbers(MetadataKeys.RecommendedTimeGrid),
                 },

@@ -9,13 +9,10 @@ namespace FlowMatching.Contract;
 /// class-conditional models, the guidance scale and the times it applies at; the steps' times when they are not
 /// uniform); samplers use it for whatever their user leaves unset.
 /// </summary>
-public sealed record RecommendedSampling(string Method, int Steps, double Guidance = 1.0, GuidanceInterval? Interval = null)
+public sealed record RecommendedSampling(FixedStepMethod Method, int Steps, double Guidance = 1.0, GuidanceInterval? Interval = null)
 {
     /// <summary>The times of the steps, 0 = t_0 &lt; ... &lt; t_Steps = 1; null for a uniform grid.</summary>
     public IReadOnlyList<double>? Grid { get; init; }
-
-    /// <summary>The fixed-step ODE methods a recommendation may name, as the file stores them.</summary>
-    public static IReadOnlyList<string> Methods { get; } = ["euler", "midpoint", "heun", "rk4"];
 
     /// <summary>Every key a recommendation may write; a new recommendation replaces all of them.</summary>
     public static IReadOnlyList<string> Keys { get; } =
@@ -23,7 +20,7 @@ public sealed record RecommendedSampling(string Method, int Steps, double Guidan
 
     public IReadOnlyList<KeyValuePair<string, string>> ToProperties() =>
     [
-        new(MetadataKeys.RecommendedMethod, Method),
+        new(MetadataKeys.RecommendedMethod, Method.Name()),
         new(MetadataKeys.RecommendedSteps, Steps.ToString(CultureInfo.InvariantCulture)),
         new(MetadataKeys.RecommendedGuidance, Guidance.ToString("R", CultureInfo.InvariantCulture)),
         .. Interval is null ? [] : new[] { new KeyValuePair<string, string>(MetadataKeys.RecommendedGuidanceInterval, Interval.ToString()) },
@@ -33,11 +30,6 @@ public sealed record RecommendedSampling(string Method, int Steps, double Guidan
     /// <summary>Throws <see cref="ModelContractException"/> naming the key that is out of range.</summary>
     public void Validate(string source)
     {
-        if (!Methods.Contains(Method))
-        {
-            throw new ModelContractException(source, $"names '{Method}', not one of {string.Join(", ", Methods)}", MetadataKeys.RecommendedMethod);
-        }
-
         if (Steps is < 1 or > 1_000_000)
         {
             throw new ModelContractException(source, $"must be between 1 and 1000000, not {Steps}", MetadataKeys.RecommendedSteps);
