@@ -12,7 +12,9 @@ public sealed class ModelOptions
 
     private readonly Option<string> _model = CommandRunner.Option("--model", "ONNX velocity model, or exact:gmm8 for the closed-form field", DefaultPath);
     private readonly Option<ExecutionProviderKind> _provider = CommandRunner.Choice("--provider", "ONNX Runtime execution provider; auto: CUDA when it loads", CliChoices.Providers, ExecutionProviderKind.Auto);
-    private readonly Option<string?> _interpolant = CommandRunner.Option<string?>("--interpolant", $"interpolant for models without metadata: {string.Join("|", InterpolantCatalog.Names)}");
+    private readonly Option<InterpolantKind?> _interpolant = CommandRunner.Parsed<InterpolantKind?>("--interpolant", $"interpolant for models without metadata: {string.Join("|", InterpolantCatalog.Names)}", null,
+        (string text, out InterpolantKind? kind) => (kind = InterpolantCatalog.TryParse(text, out InterpolantKind read) ? read : null) is not null,
+        $"one of {string.Join(", ", InterpolantCatalog.Names)}");
     private readonly Option<int> _threads = CommandRunner.Option("--threads", "CPU threads, each evaluating its own block of rows (0: one per core); does not change the output", 0);
 
     public IEnumerable<Option> All => [_model, _provider, _interpolant, _threads];
@@ -31,7 +33,7 @@ public sealed class ModelOptions
         {
             Provider = parse.GetValue(_provider),
             Threads = parse.InRange(_threads, 0, 1024),
-            Interpolant = parse.GetValue(_interpolant) is { } name ? InterpolantCatalog.Parse(name) : null,
+            Interpolant = parse.GetValue(_interpolant)?.Create(),
             Logger = new StderrLogger("runtime"),
         });
     }

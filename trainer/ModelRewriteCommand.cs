@@ -124,7 +124,7 @@ public static class ModelRewriteCommand
             activations);
     }
 
-    private static readonly NameTable<FixedStepMethod> FixedStepNames = new([.. Enum.GetValues<FixedStepMethod>().Select(m => (m.Name(), m))]);
+    private static readonly NameTable<FixedStepMethod> FixedStepNames = NameTable<FixedStepMethod>.Of(FixedStepMethods.Name);
 
     private static readonly NameTable<ActivationScaling> ActivationScalingNames = new(("calibrated", ActivationScaling.Calibrated), ("per-point", ActivationScaling.PerPoint));
 }

@@ -13,7 +13,7 @@ public static class TrainCommand
 {
     private static readonly NameTable<DeviceChoice> Devices = new(("auto", DeviceChoice.Auto), ("cpu", DeviceChoice.Cpu), ("cuda", DeviceChoice.Cuda));
 
-    private static readonly NameTable<Activation> ActivationNames = new([.. Enum.GetValues<Activation>().Select(a => (a.Name(), a))]);
+    private static readonly NameTable<Activation> ActivationNames = NameTable<Activation>.Of(Activations.Name);
 
     private static readonly NameTable<NetworkKind> Networks = new(("mlp", NetworkKind.Mlp), ("unet", NetworkKind.UNet));
 
@@ -29,7 +29,7 @@ public static class TrainCommand
     {
         var defaults = new TrainingOptions();
         Option<string> target = CommandRunner.Option("--target", $"target distribution: {string.Join("|", TargetCatalog.Names)}", defaults.Target);
-        Option<string> interpolant = CommandRunner.Choice("--interpolant", "interpolant schedule", defaults.Interpolant, [.. InterpolantCatalog.Names]);
+        Option<InterpolantKind> interpolant = CommandRunner.Choice("--interpolant", "interpolant schedule", InterpolantNames.Table, defaults.Interpolant);
         Option<int> steps = CommandRunner.Option("--steps", "optimisation steps", defaults.Steps);
         Option<int> batch = CommandRunner.Option("--batch", "batch size", defaults.Batch);
         Option<double> lr = CommandRunner.Option("--lr", "Adam learning rate", defaults.LearningRate);
@@ -73,7 +73,7 @@ public static class TrainCommand
         {
             var options = new TrainingOptions
             {
-                Interpolant = parse.GetValue(interpolant)!,
+                Interpolant = parse.GetValue(interpolant),
                 Steps = parse.InRange(steps, 1, 10_000_000),
                 Batch = parse.InRange(batch, 1, 10_000_000),
                 LearningRate = parse.InRange(lr, 1e-12, 1e6),

@@ -7,7 +7,6 @@ public static class TrainerVocabulary
 {
     public static CliVocabulary Vocabulary { get; } = new(new Dictionary<string, string>
     {
-        ["Interpolant"] = "--interpolant",
         ["Target"] = "--target",
         ["Provider"] = "--device",
         ["Network"] = "--network",

@@ -12,11 +12,11 @@ public static class InterpolantFigure
     {
         Option<double> limit = FigureCommand.LimitOption();
         var points = new FigurePoints(8000, "use these points as x1 instead (CSV)");
-        Option<string> interpolant = CommandRunner.Choice("--interpolant", "interpolant schedule", "linear", [.. InterpolantCatalog.Names]);
+        Option<InterpolantKind> interpolant = CommandRunner.Choice("--interpolant", "interpolant schedule", InterpolantNames.Table, InterpolantKind.Linear);
         Option<int> panels = CommandRunner.Option("--panels", "number of times from 0 to 1", 6);
         return FigureCommand.Create("interpolant", "rho_t at t = 0, 0.2, ..., 1, drawn from the interpolant I_t = alpha x0 + beta x1", parse =>
         {
-            IInterpolant schedule = InterpolantCatalog.Parse(parse.GetValue(interpolant)!);
+            IInterpolant schedule = parse.GetValue(interpolant).Create();
             PointSet x1 = points.Target(parse);
             PointSet x0 = points.Base(parse, x1);
             int count = parse.InRange(panels, 2, 20);

@@ -141,15 +141,9 @@ internal static class FlowModelLoader
             return requested ?? new LinearInterpolant();
         }
 
-        IInterpolant stored;
-        try
-        {
-            stored = InterpolantCatalog.Parse(contract.Interpolant);
-        }
-        catch (InvalidSettingException e)
-        {
-            throw new ModelContractException(path, $"names an unknown interpolant '{contract.Interpolant}' (known: {string.Join(", ", InterpolantCatalog.Names)})", MetadataKeys.Interpolant, e);
-        }
+        IInterpolant stored = InterpolantCatalog.TryParse(contract.Interpolant, out InterpolantKind kind)
+            ? kind.Create()
+            : throw new ModelContractException(path, $"names an unknown interpolant '{contract.Interpolant}' (known: {string.Join(", ", InterpolantCatalog.Names)})", MetadataKeys.Interpolant);
 
         if (requested is not null && requested.Name != stored.Name)
         {

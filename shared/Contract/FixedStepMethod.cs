@@ -20,9 +20,5 @@ public static class FixedStepMethods
 
     public static IReadOnlyList<string> Names { get; } = [.. Enum.GetValues<FixedStepMethod>().Select(m => m.Name())];
 
-    public static bool TryParse(string name, out FixedStepMethod method)
-    {
-        method = Enum.GetValues<FixedStepMethod>().FirstOrDefault(m => m.Name() == name);
-        return method.Name() == name;
-    }
+    public static bool TryParse(string name, out FixedStepMethod method) => NamedEnums.TryParse(Name, name, out method);
 }

@@ -1,15 +1,25 @@
-using FlowMatching.Errors;
 namespace FlowMatching.Interpolants;
 
-/// <summary>The interpolants this product knows, by the name stored in model metadata and given on the command line.</summary>
+/// <summary>The interpolants this product knows.</summary>
+public enum InterpolantKind
+{
+    Linear,
+    Trigonometric,
+}
+
 public static class InterpolantCatalog
 {
-    public static IReadOnlyList<string> Names { get; } = ["linear", "trig"];
-
-    public static IInterpolant Parse(string name) => name switch
+    public static IInterpolant Create(this InterpolantKind kind) => kind switch
     {
-        "linear" => new LinearInterpolant(),
-        "trig" => new TrigonometricInterpolant(),
-        _ => throw new InvalidSettingException("Interpolant", $"unknown interpolant '{name}' (known: {string.Join(", ", Names)})"),
+        InterpolantKind.Linear => new LinearInterpolant(),
+        InterpolantKind.Trigonometric => new TrigonometricInterpolant(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
+
+    /// <summary>The name stored in model metadata and given on the command line: the interpolant's own.</summary>
+    public static string Name(this InterpolantKind kind) => kind.Create().Name;
+
+    public static IReadOnlyList<string> Names { get; } = [.. Enum.GetValues<InterpolantKind>().Select(k => k.Name())];
+
+    public static bool TryParse(string name, out InterpolantKind kind) => NamedEnums.TryParse(Name, name, out kind);
 }

@@ -23,14 +23,14 @@ public sealed class ExactVelocityTests
     }
 
     [TestMethod]
-    [DataRow("linear", 0.5)]
-    [DataRow("linear", 0.9)]
-    [DataRow("trig", 0.3)]
-    public void FieldIsTheConditionalExpectationOfTheInterpolantVelocity(string name, double t)
+    [DataRow(InterpolantKind.Linear, 0.5)]
+    [DataRow(InterpolantKind.Linear, 0.9)]
+    [DataRow(InterpolantKind.Trigonometric, 0.3)]
+    public void FieldIsTheConditionalExpectationOfTheInterpolantVelocity(InterpolantKind kind, double t)
     {
         // b = E[dI/dt | I_t] satisfies E[|b(I_t)|^2] = E[b(I_t) . dI/dt] (an orthogonal projection), which
         // any other field fails; checked by Monte Carlo over 200000 draws.
-        IInterpolant interpolant = InterpolantCatalog.Parse(name);
+        IInterpolant interpolant = kind.Create();
         GaussianMixture target = GaussianMixture.Ring8();
         var field = new GaussianMixtureVelocityField(target, interpolant);
         const int n = 200000;

@@ -29,11 +29,11 @@ public sealed class InterpolantTests
     }
 
     [TestMethod]
-    [DataRow("linear")]
-    [DataRow("trig")]
-    public void DerivativesMatchFiniteDifferences(string name)
+    [DataRow(InterpolantKind.Linear)]
+    [DataRow(InterpolantKind.Trigonometric)]
+    public void DerivativesMatchFiniteDifferences(InterpolantKind kind)
     {
-        IInterpolant interpolant = InterpolantCatalog.Parse(name);
+        IInterpolant interpolant = kind.Create();
         const double h = 1e-6;
         foreach (double t in new[] { 0.1, 0.5, 0.9 })
         {

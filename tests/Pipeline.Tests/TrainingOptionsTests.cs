@@ -1,4 +1,5 @@
 using FlowMatching.Distributions;
+using FlowMatching.Interpolants;
 using FlowMatching.Io;
 using FlowMatching.Randomness;
 using FlowMatching.Training.Network;
@@ -10,10 +11,10 @@ namespace FlowMatching.Tests;
 public sealed class TrainingOptionsTests
 {
     [TestMethod]
-    [DataRow("trig", "none", 0.0)]
-    [DataRow("linear", "fourier:6", 0.0)]
-    [DataRow("trig", "fourier:3", 0.9)]
-    public void EveryVariantExportsWithParity(string interpolant, string timeEmbedding, double ema)
+    [DataRow(InterpolantKind.Trigonometric, "none", 0.0)]
+    [DataRow(InterpolantKind.Linear, "fourier:6", 0.0)]
+    [DataRow(InterpolantKind.Trigonometric, "fourier:3", 0.9)]
+    public void EveryVariantExportsWithParity(InterpolantKind interpolant, string timeEmbedding, double ema)
     {
         var options = new TrainingOptions
         {

@@ -19,12 +19,6 @@ public static class Activations
     /// <summary>The name model metadata, checkpoints, graph node names and the command line all use.</summary>
     public static string Name(this Activation activation) => activation.ToString().ToLowerInvariant();
 
-    public static bool TryParse(string? name, out Activation activation)
-    {
-        activation = Enum.GetValues<Activation>().FirstOrDefault(a => a.Name() == name);
-        return activation.Name() == name;
-    }
-
     public static nn.Module<Tensor, Tensor> Create(Activation activation) => activation switch
     {
         Activation.Relu => nn.ReLU(),

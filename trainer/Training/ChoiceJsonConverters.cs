@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FlowMatching.Errors;
+using FlowMatching.Interpolants;
 using FlowMatching.Training.Network;
 
 namespace FlowMatching.Training.Training;
@@ -36,16 +37,21 @@ public sealed class NamedChoiceConverter<T> : JsonConverter<T> where T : class, 
     public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
 }
 
-/// <summary>An activation written under the one name <see cref="Activations.Name"/> gives it (relu), as checkpoints held it when it was a string.</summary>
-public sealed class ActivationConverter : JsonConverter<Activation>
+/// <summary>
+/// An enum written into a checkpoint under the one name the rest of the product gives it (relu, linear), as
+/// checkpoints held it when it was a string; a name it does not know, or a number, is refused.
+/// </summary>
+public abstract class NamedEnumConverter<T>(Func<T, string> name) : JsonConverter<T> where T : struct, Enum
 {
-    public override Activation Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         string? text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-        return Activations.TryParse(text, out Activation activation)
-            ? activation
-            : throw new JsonException($"Activation {(text is null ? reader.TokenType.ToString() : $"'{text}'")} is not one of {string.Join(", ", Enum.GetValues<Activation>().Select(a => a.Name()))}");
+        return NamedEnums.TryParse(name, text, out T value) ? value : throw new JsonException($"{typeof(T).Name} {(text is null ? reader.TokenType.ToString() : $"'{text}'")} is not one of {string.Join(", ", Enum.GetValues<T>().Select(name))}");
     }
 
-    public override void Write(Utf8JsonWriter writer, Activation value, JsonSerializerOptions options) => writer.WriteStringValue(value.Name());
+    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(name(value));
 }
+
+public sealed class ActivationConverter() : NamedEnumConverter<Activation>(Activations.Name);
+
+public sealed class InterpolantKindConverter() : NamedEnumConverter<InterpolantKind>(InterpolantCatalog.Name);

@@ -42,7 +42,7 @@ public sealed class Trainer(TrainingOptions options, IDistribution target, strin
         random.manual_seed(options.Seed);
         IFieldNetwork network = FieldNetworks.Create(options, target);
         network.Module.to(device);
-        IInterpolant interpolant = InterpolantCatalog.Parse(options.Interpolant);
+        IInterpolant interpolant = options.Interpolant.Create();
         var sampler = new InterpolantBatchSampler(new StandardNormal(target.Dimension), target, interpolant, options.Seed, labelDropout: options.LabelDropout, timeSampling: options.TimeSampling);
         // Validation keeps t uniform: its loss is then the tutorial's, comparable between runs that sample t differently.
         InterpolantBatch? validation = options.ValidationBatch > 0

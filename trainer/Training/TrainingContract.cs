@@ -1,6 +1,7 @@
 using System.Reflection;
 using FlowMatching.Contract;
 using FlowMatching.Distributions;
+using FlowMatching.Interpolants;
 using FlowMatching.Training.Network;
 
 namespace FlowMatching.Training.Training;
@@ -15,7 +16,7 @@ public static class TrainingContract
 
     public static ModelContract Build(TrainingOptions options, IDistribution target, Standardization? scaling, double finalLoss)
     {
-        var points = new ModelContract(Producer, ProducerVersion, options.Interpolant, target.Dimension, "normal(0,I)", target.Name,
+        var points = new ModelContract(Producer, ProducerVersion, options.Interpolant.Name(), target.Dimension, "normal(0,I)", target.Name,
             options.Hidden, options.Activation.Name(), options.Steps, options.Batch, options.Seed, finalLoss)
         {
             EmaDecay = options.EmaDecay,

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using FlowMatching.Interpolants;
 using FlowMatching.Training.Network;
 
 namespace FlowMatching.Training.Training;
@@ -14,7 +16,8 @@ public sealed record TrainingOptions
 {
     public string Target { get; init; } = "gmm8";
 
-    public string Interpolant { get; init; } = "linear";
+    [JsonConverter(typeof(InterpolantKindConverter))]
+    public InterpolantKind Interpolant { get; init; } = InterpolantKind.Linear;
 
     public int Steps { get; init; } = 5000;
 
