@@ -43,5 +43,6 @@ public static class CliChoices
         ["Class"] = "--class",
         ["Guidance"] = "--guidance",
         ["Interval"] = "--guidance-interval",
+        ["Autoguidance"] = "--autoguidance",
     });
 }

@@ -33,12 +33,13 @@ public static class SampleCommand
         Option<int> trajectoryCount = CommandRunner.Option("--trajectory-count", "how many paths --trajectory records", 300);
         Option<bool> force = CommandRunner.Option("--force", "overwrite existing output files", false);
         var guidanceOptions = new GuidanceOptions();
+        var autoguidanceOptions = new AutoguidanceOptions();
 
         var command = new Command("sample", "Draw samples from a velocity model by integrating its ODE or SDE")
         {
             sampler, method, diffusion, denoise, steps, timeGrid, eps, n, offset, chunk, seed, init, output, trajectory, trajectoryCount, force,
         };
-        foreach (Option option in solverOptions.All.Concat(guidanceOptions.All).Concat(modelOptions.All))
+        foreach (Option option in solverOptions.All.Concat(guidanceOptions.All).Concat(autoguidanceOptions.All).Concat(modelOptions.All))
         {
             command.Options.Add(option);
         }
@@ -57,7 +58,7 @@ public static class SampleCommand
             using FlowModel model = modelOptions.Open(parse);
             if (model.SamplerGraph is { } unrolled)
             {
-                parse.Refuse($"does not apply to {model.Source}, a sampler graph that runs {unrolled}", [sampler, method, steps, eps, diffusion, denoise, .. solverOptions.All]);
+                parse.Refuse($"does not apply to {model.Source}, a sampler graph that runs {unrolled}", [sampler, method, steps, eps, diffusion, denoise, .. solverOptions.All, .. autoguidanceOptions.All]);
                 options = new OdeSamplingOptions { Chunk = options.Chunk };
             }
 
@@ -74,6 +75,11 @@ public static class SampleCommand
             }
 
             Conditioning? conditioning = model.SampleShape.Count == 3 ? guidanceOptions.Read(parse, model) : null;
+            if (model.SamplerGraph is null)
+            {
+                options = options with { Autoguidance = autoguidanceOptions.Read(parse, model, conditioning is null || conditioning.Classes == ClassSelection.None) };
+            }
+
             if (parse.GetValue(timeGrid) == TimeGridKind.Adapted)
             {
                 if (options is not OdeSamplingOptions { Solver.IsAdaptive: false } fixedStep)

@@ -74,6 +74,8 @@ public static class ModelRewriteCommand
             GuidanceInterval.Expected);
         Option<TimeGridKind> timeGrid = CommandRunner.Choice("--time-grid", "uniform steps, or steps where the model's own dopri5 pilot stepped (stored as times)",
             TimeGridNames.Table, TimeGridKind.Uniform);
+        Option<string?> weakModel = CommandRunner.Option<string?>("--weak-model", "a weaker model of the same data for autoguidance of unconditional samples (stored relative to --out's folder)");
+        Option<double?> autoguidance = CommandRunner.Option<double?>("--autoguidance", "the autoguidance weight w for --weak-model");
         return Create("recommend", "Store the sampler measured best for a model in its metadata; runtime sample uses it for what its user leaves unset",
             (parse, field, path) =>
             {
@@ -96,6 +98,21 @@ public static class ModelRewriteCommand
                     recommended = recommended with { Grid = model.AdaptedTimeGrid(recommended.Steps, conditioning) };
                 }
 
+                if (parse.GetValue(weakModel) is { } weak)
+                {
+                    double weight = parse.GetValue(autoguidance) is { } w && w is >= 0 and <= 100
+                        ? w
+                        : throw new UserInputException($"--autoguidance: give a weight from 0 to 100 for --weak-model {weak}");
+                    using var model = Runtime.FlowModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
+                    model.RequireWeakModel(new Autoguidance(weak, weight));
+                    string folder = Path.GetDirectoryName(Path.GetFullPath(parse.GetValue<string>("--out")!))!;
+                    recommended = recommended with { Autoguidance = new RecommendedAutoguidance(Path.GetRelativePath(folder, Path.GetFullPath(weak)), weight) };
+                }
+                else
+                {
+                    parse.Refuse("applies only with --weak-model", autoguidance);
+                }
+
                 ModelProto rewritten = field.Clone();
                 foreach (StringStringEntryProto old in rewritten.MetadataProps.Where(p => RecommendedSampling.Keys.Contains(p.Key)).ToList())
                 {
@@ -103,9 +120,9 @@ public static class ModelRewriteCommand
                 }
 
                 rewritten.MetadataProps.AddRange(recommended.ToProperties().Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
-                return (rewritten, $"{path} recommending {recommended.Method.Name()} {recommended.Steps} steps{(classes ? $", guidance {recommended.Guidance}" : "")}{(recommended.Interval is { } i ? $" at {i.Describe()}" : "")}{(recommended.Grid is { } g ? $" on the time grid {TimeGrid.Describe(g)}" : "")}");
+                return (rewritten, $"{path} recommending {recommended.Method.Name()} {recommended.Steps} steps{(classes ? $", guidance {recommended.Guidance}" : "")}{(recommended.Interval is { } i ? $" at {i.Describe()}" : "")}{(recommended.Grid is { } g ? $" on the time grid {TimeGrid.Describe(g)}" : "")}{(recommended.Autoguidance is { } a ? $", autoguidance {a.Weight} by {a.WeakModel} for unconditional samples" : "")}");
             },
-            method, steps, guidance, interval, timeGrid);
+            method, steps, guidance, interval, timeGrid, weakModel, autoguidance);
     }
 
     public static Command Quantize()

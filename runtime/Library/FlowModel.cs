@@ -26,6 +26,7 @@ public sealed class FlowModel : IDisposable
     private readonly IVelocityField _model;
     private readonly IVelocityField _field;
     private readonly OnnxSamplerGraph? _graph;
+    private readonly Dictionary<string, FlowModel> _weakModels = [];
 
     internal FlowModel(string source, IVelocityField model, IInterpolant interpolant, ModelContract? contract, OnnxSignature? signature, string provider)
     {
@@ -77,6 +78,17 @@ public sealed class FlowModel : IDisposable
         }
         : null;
 
+    /// <summary>
+    /// The autoguidance the model's maker measured best for unconditional samples, its weak model's path resolved
+    /// beside this file; null when the file recommends none.
+    /// </summary>
+    public Autoguidance? RecommendedAutoguidance => Contract?.Recommended?.Autoguidance is { } recommended
+        ? new Autoguidance(recommended.WeakModelBeside(Source), recommended.Weight)
+        : null;
+
+    /// <summary>How the model was opened; weak models for autoguidance are opened the same way.</summary>
+    internal ModelLoadOptions LoadOptions { get; init; } = new();
+
     /// <summary>The graph's inputs and output; null for exact fields.</summary>
     public OnnxSignature? Signature { get; }
 
@@ -115,13 +127,20 @@ public sealed class FlowModel : IDisposable
             : SampleGraph(_graph, count, options, seed, offset, cancellationToken);
     }
 
-    // Cancellation is checked between steps; this also stops a network evaluation already running.
+    // Cancellation is checked between steps; this also stops a network evaluation already running (a weak model's too).
     private IEnumerable<SampleChunk> AbortingOn(IEnumerable<SampleChunk> chunks, CancellationToken cancellationToken)
     {
-        using CancellationTokenRegistration abort = (_model as RowParallelField)?.AbortOn(cancellationToken) ?? default;
-        foreach (SampleChunk chunk in chunks)
+        List<CancellationTokenRegistration> aborts = [.. _weakModels.Values.Select(weak => weak._model).Append(_model).OfType<RowParallelField>().Select(field => field.AbortOn(cancellationToken))];
+        try
         {
-            yield return chunk;
+            foreach (SampleChunk chunk in chunks)
+            {
+                yield return chunk;
+            }
+        }
+        finally
+        {
+            aborts.ForEach(abort => abort.Dispose());
         }
     }
 
@@ -211,6 +230,12 @@ public sealed class FlowModel : IDisposable
     {
         (_model as IDisposable)?.Dispose();
         _graph?.Dispose();
+        foreach (FlowModel weak in _weakModels.Values)
+        {
+            weak.Dispose();
+        }
+
+        _weakModels.Clear();
     }
 
     // A sampler graph draws the same starting points as the step-by-step sampler and runs them through its
@@ -221,6 +246,11 @@ public sealed class FlowModel : IDisposable
         if (options is not OdeSamplingOptions { Solver: { Method: OdeMethod.Euler, Tolerances: null } solver } || (solver.Steps is { } steps && $"euler:{steps}" != graph.Method))
         {
             throw new InvalidSettingException("Method", $"{Source} is a sampler graph that runs {graph.Method}; it takes no other method or step count");
+        }
+
+        if (options.Autoguidance is { IsActive: true })
+        {
+            throw new InvalidSettingException("Autoguidance", $"does not apply to {Source}, a sampler graph with its field built in");
         }
 
         if (options.Conditioning is { } conditioning && (conditioning.Guidance != 1 || !graph.HasClasses))
@@ -266,12 +296,13 @@ public sealed class FlowModel : IDisposable
     private Sampler CreateSampler(SamplingOptions options, long seed)
     {
         ITransport transport = options.CreateTransport(Interpolant, seed);
+        IVelocityField model = options.Autoguidance is { IsActive: true } autoguidance ? Autoguided(autoguidance) : _model;
         if (options.Conditioning is not { } conditioning)
         {
-            return new Sampler(_field, Scaling, transport, options.Chunk);
+            return new Sampler(model == _model ? _field : new FiniteVelocityField(model), Scaling, transport, options.Chunk);
         }
 
-        if (_model is not IClassConditionalField { Classes: > 0 } conditional)
+        if (model is not IClassConditionalField { Classes: > 0 } conditional)
         {
             throw new InvalidSettingException("Class", $"{Source} is not a class-conditional model");
         }
@@ -279,6 +310,55 @@ public sealed class FlowModel : IDisposable
         var guided = new GuidedField(conditional, conditioning);
         return new Sampler(new FiniteVelocityField(guided), Scaling, transport, options.Chunk, guided);
     }
+
+    /// <summary>Opens the weak model (kept for sampling) and throws <see cref="ModelContractException"/> when it cannot guide this one.</summary>
+    public void RequireWeakModel(Autoguidance autoguidance) => Autoguided(autoguidance);
+
+    private AutoguidedField Autoguided(Autoguidance autoguidance)
+    {
+        if (_model is not IClassConditionalField network)
+        {
+            throw new InvalidSettingException("Autoguidance", $"needs an ONNX velocity model, and {Source} is a closed-form field");
+        }
+
+        string path = Path.GetFullPath(autoguidance.WeakModel);
+        if (!_weakModels.TryGetValue(path, out FlowModel? weak))
+        {
+            weak = Load(autoguidance.WeakModel, LoadOptions);
+            try
+            {
+                RequireSameData(weak);
+            }
+            catch
+            {
+                weak.Dispose();
+                throw;
+            }
+
+            _weakModels[path] = weak;
+        }
+
+        return new AutoguidedField(network, (IClassConditionalField)weak._model, autoguidance.Weight);
+    }
+
+    // A weak model guides only a model of the same data: same values in the same units, same classes, same path.
+    private void RequireSameData(FlowModel weak)
+    {
+        string? mismatch =
+            weak.SamplerGraph is not null ? "is a sampler graph, not a velocity model"
+            : !weak.SampleShape.SequenceEqual(SampleShape) ? $"samples [{string.Join(",", weak.SampleShape)}], {Source} [{string.Join(",", SampleShape)}]"
+            : weak.Classes != Classes ? $"has {weak.Classes} classes, {Source} {Classes}"
+            : weak.Interpolant.Name != Interpolant.Name ? $"was trained with the {weak.Interpolant.Name} interpolant, {Source} with the {Interpolant.Name}"
+            : weak.Contract?.Target != Contract?.Target ? $"was trained on {weak.Contract?.Target ?? "unknown data"}, {Source} on {Contract?.Target ?? "unknown data"}"
+            : !SameNumbers(weak.Scaling?.Mean, Scaling?.Mean) || !SameNumbers(weak.Scaling?.Std, Scaling?.Std) ? $"standardises its data otherwise than {Source}"
+            : null;
+        if (mismatch is not null)
+        {
+            throw new ModelContractException(weak.Source, $"cannot guide {Source} as its weak model: it {mismatch}");
+        }
+    }
+
+    private static bool SameNumbers(IReadOnlyList<double>? a, IReadOnlyList<double>? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);
 
     private long RowsOf(float[] points) => points.Length % Dimension == 0
         ? points.Length / Dimension

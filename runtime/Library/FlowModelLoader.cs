@@ -81,7 +81,7 @@ internal static class FlowModelLoader
             parts.Add(new OnnxVelocityField(session, signature, rebindEachEvaluation: cuda, classes));
             parts.AddRange(MoreSessions(path, threads - 1).Select(more => new OnnxVelocityField(more, signature, rebindEachEvaluation: false, classes)));
 
-            return new FlowModel(path, new RowParallelField(parts), interpolant, contract, signature, provider);
+            return new FlowModel(path, new RowParallelField(parts), interpolant, contract, signature, provider) { LoadOptions = options };
         }
         catch
         {

@@ -51,6 +51,11 @@ public static class MetadataKeys
     // Optional again: the steps' times t_0 = 0 < ... < t_K = 1 (K = the recommended steps) when they are not uniform.
     public const string RecommendedTimeGrid = "flowmatching.recommended.time_grid";
 
+    // Optional again, both or neither (RecommendedAutoguidance): the weight w of autoguidance for unconditional
+    // samples, and the weak model's file relative to the model's folder.
+    public const string RecommendedAutoguidance = "flowmatching.recommended.autoguidance";
+    public const string RecommendedWeakModel = "flowmatching.recommended.weak_model";
+
     // Classifiers only: the share of the held-out split classified correctly.
     public const string TestAccuracy = "flowmatching.classifier.test_accuracy";
 }

@@ -190,6 +190,8 @@ public sealed record ModelContract(
                 : new RecommendedSampling(Method(method), Parse<int>(MetadataKeys.RecommendedSteps), Parse<double>(MetadataKeys.RecommendedGuidance), Interval(MetadataKeys.RecommendedGuidanceInterval))
                 {
                     Grid = Optional(MetadataKeys.RecommendedTimeGrid) is null ? null : Numbers(MetadataKeys.RecommendedTimeGrid),
+                    Autoguidance = Optional(MetadataKeys.RecommendedAutoguidance) is null && Optional(MetadataKeys.RecommendedWeakModel) is null ? null
+                        : new RecommendedAutoguidance(Get(MetadataKeys.RecommendedWeakModel), Parse<double>(MetadataKeys.RecommendedAutoguidance)),
                 },
         };
         contract.Recommended?.Validate(source);

@@ -15,7 +15,10 @@ namespace FlowMatching.Tests;
 [TestClass]
 public sealed class ShippedModelTests
 {
-    private static readonly RecommendedSampling RecommendedImageSampler = new(FixedStepMethod.Heun, 20, 1.75, new GuidanceInterval(0.25, 0.8));
+    private static readonly RecommendedSampling RecommendedImageSampler = new(FixedStepMethod.Heun, 20, 1.75, new GuidanceInterval(0.25, 0.8))
+    {
+        Autoguidance = new RecommendedAutoguidance("fashion-mnist-weak.onnx", 1.1),
+    };
 
     [TestMethod]
     [DataRow("gmm8", "512,512,512", "silu", "fourier:8", 0.99)]
@@ -127,6 +130,30 @@ public sealed class ShippedModelTests
         long[] seen = classifier.Classify(NpyFile.ReadFloat32(files["x.npy"]).Values).Classes;
         // 92% at 1000 samples (models/README.md); 20 samples leave room for a few misses.
         Assert.IsTrue(seen.Where((c, i) => c == i % 10).Count() >= 16, $"classes seen: {string.Join(" ", seen)}");
+    }
+
+    [TestMethod]
+    public void ShippedImageModelSamplesUnconditionallyWithItsWeakModel()
+    {
+        string path = RepositoryFiles.Path("models", "fashion-mnist.onnx");
+        using (FlowModel weak = FlowModel.Load(RepositoryFiles.Path("models", "fashion-mnist-weak.onnx"), new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
+        {
+            ModelContract contract = weak.Contract!;
+            Assert.AreEqual((500, 128, "48,96,96", "fashion-mnist"), (contract.Steps, contract.Batch, string.Join(",", contract.Hidden), contract.Target));
+        }
+
+        using var files = new TestFiles();
+        string[] sample = ["sample", "--model", path, "--class", "none", "--n", "4", "--provider", "cpu"];
+        var (code, error) = CommandLine.Runtime([.. sample, "--out", files["a.npy"]]);
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(error, "recommends autoguidance 1.1");
+        (code, error) = CommandLine.Runtime([.. sample, "--weak-model", RepositoryFiles.Path("models", "fashion-mnist-weak.onnx"), "--autoguidance", "1.1", "--out", files["b.npy"]]);
+        Assert.AreEqual(0, code, error);
+        (code, error) = CommandLine.Runtime([.. sample, "--autoguidance", "1", "--out", files["c.npy"]]);
+        Assert.AreEqual(0, code, error);
+        float[] recommended = NpyFile.ReadFloat32(files["a.npy"]).Values;
+        CollectionAssert.AreEqual(NpyFile.ReadFloat32(files["b.npy"]).Values, recommended);
+        CollectionAssert.AreNotEqual(NpyFile.ReadFloat32(files["c.npy"]).Values, recommended);
     }
 
     [TestMethod]

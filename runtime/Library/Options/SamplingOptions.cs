@@ -18,6 +18,9 @@ public abstract record SamplingOptions
     /// <summary>Classes and guidance for a class-conditional model; null samples it unconditionally.</summary>
     public Conditioning? Conditioning { get; init; }
 
+    /// <summary>A weaker model to guide the field away from; null samples the model's own field.</summary>
+    public Autoguidance? Autoguidance { get; init; }
+
     /// <summary>Throws <see cref="InvalidSettingException"/> for a setting out of range or foreign to the method.</summary>
     public virtual void Validate()
     {
@@ -27,6 +30,7 @@ public abstract record SamplingOptions
         }
 
         Conditioning?.Validate();
+        Autoguidance?.Validate();
     }
 
     /// <summary>Checks every setting, then builds the transport for one run.</summary>
