@@ -11,11 +11,11 @@ namespace FlowMatching.Training;
 /// <summary>`trainer train`: fit a velocity field on a target and export it to ONNX.</summary>
 public static class TrainCommand
 {
-    private static readonly NameTable<DeviceChoice> Devices = new(("auto", DeviceChoice.Auto), ("cpu", DeviceChoice.Cpu), ("cuda", DeviceChoice.Cuda));
+    private static readonly NameTable<DeviceChoice> Devices = NameTable<DeviceChoice>.Of(NamedEnums.Lowercase);
 
     private static readonly NameTable<Activation> ActivationNames = NameTable<Activation>.Of(Activations.Name);
 
-    private static readonly NameTable<NetworkKind> Networks = new(("mlp", NetworkKind.Mlp), ("unet", NetworkKind.UNet));
+    private static readonly NameTable<NetworkKind> Networks = NameTable<NetworkKind>.Of(NamedEnums.Lowercase);
 
     /// <summary>The held-out batch of an image run when none is given: a forward pass of 10000 images every 100 steps would cost more than the training.</summary>
     private const int ImageValidationBatch = 512;

@@ -43,19 +43,22 @@ public sealed class CheckpointTests
     [TestMethod]
     public void TypedSettingsKeepTheirNamesInTheHeaderAndOlderHeadersStillRead()
     {
-        var options = new TrainingOptions { Activation = Activation.Gelu, TimeEmbedding = new TimeEmbedding(8), TimeSampling = TimeSampling.Parse("logit-normal:-0.5,1") };
+        var options = new TrainingOptions { Activation = Activation.Gelu, TimeEmbedding = new TimeEmbedding(8), TimeSampling = TimeSampling.Parse("logit-normal:-0.5,1"), Device = DeviceChoice.Cpu, Network = NetworkKind.UNet };
         string json = JsonSerializer.Serialize(options);
+        StringAssert.Contains(json, "\"Device\":\"cpu\"");
+        StringAssert.Contains(json, "\"Network\":\"unet\"");
         StringAssert.Contains(json, "\"Activation\":\"gelu\"");
         StringAssert.Contains(json, "\"TimeEmbedding\":\"fourier:8\"");
         StringAssert.Contains(json, "\"TimeSampling\":\"logit-normal:-0.5,1\"");
         TrainingOptions back = JsonSerializer.Deserialize<TrainingOptions>(json)!;
-        Assert.AreEqual((options.Activation, options.TimeEmbedding, options.TimeSampling), (back.Activation, back.TimeEmbedding, back.TimeSampling));
+        Assert.AreEqual((options.Activation, options.TimeEmbedding, options.TimeSampling, options.Device, options.Network), (back.Activation, back.TimeEmbedding, back.TimeSampling, back.Device, back.Network));
 
         // The header of a checkpoint written when these settings were strings, before time sampling existed.
-        TrainingOptions older = JsonSerializer.Deserialize<TrainingOptions>("""{"Target":"gmm8","Activation":"silu","TimeEmbedding":"fourier:2","Steps":60}""")!;
-        Assert.AreEqual((Activation.Silu, new TimeEmbedding(2), TimeSampling.Uniform, 60), (older.Activation, older.TimeEmbedding, older.TimeSampling, older.Steps));
+        // Device and network were written as the members' numbers.
+        TrainingOptions older = JsonSerializer.Deserialize<TrainingOptions>("""{"Target":"gmm8","Activation":"silu","TimeEmbedding":"fourier:2","Steps":60,"Device":1,"Network":1}""")!;
+        Assert.AreEqual((Activation.Silu, new TimeEmbedding(2), TimeSampling.Uniform, 60, DeviceChoice.Cpu, NetworkKind.UNet), (older.Activation, older.TimeEmbedding, older.TimeSampling, older.Steps, older.Device, older.Network));
 
-        foreach (string bad in new[] { """{"Activation":"swish"}""", """{"Activation":1}""", """{"TimeEmbedding":"fourier:99"}""", """{"TimeSampling":"logit-normal:0"}""" })
+        foreach (string bad in new[] { """{"Activation":"swish"}""", """{"Activation":1}""", """{"TimeEmbedding":"fourier:99"}""", """{"TimeSampling":"logit-normal:0"}""", """{"Network":7}""", """{"Device":"gpu"}""" })
         {
             Assert.ThrowsExactly<JsonException>(() => JsonSerializer.Deserialize<TrainingOptions>(bad), bad);
         }

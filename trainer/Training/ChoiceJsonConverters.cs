@@ -39,12 +39,18 @@ public sealed class NamedChoiceConverter<T> : JsonConverter<T> where T : class, 
 
 /// <summary>
 /// An enum written into a checkpoint under the one name the rest of the product gives it (relu, linear), as
-/// checkpoints held it when it was a string; a name it does not know, or a number, is refused.
+/// checkpoints held it when it was a string; a name it does not know is refused, and so is a number unless
+/// <paramref name="readsNumbers"/> (for the enums older checkpoints wrote as their member's number).
 /// </summary>
-public abstract class NamedEnumConverter<T>(Func<T, string> name) : JsonConverter<T> where T : struct, Enum
+public abstract class NamedEnumConverter<T>(Func<T, string> name, bool readsNumbers = false) : JsonConverter<T> where T : struct, Enum
 {
     public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
+        if (readsNumbers && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int number) && Enum.IsDefined(typeof(T), number))
+        {
+            return (T)Enum.ToObject(typeof(T), number);
+        }
+
         string? text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
         return NamedEnums.TryParse(name, text, out T value) ? value : throw new JsonException($"{typeof(T).Name} {(text is null ? reader.TokenType.ToString() : $"'{text}'")} is not one of {string.Join(", ", Enum.GetValues<T>().Select(name))}");
     }
@@ -55,3 +61,7 @@ public abstract class NamedEnumConverter<T>(Func<T, string> name) : JsonConverte
 public sealed class ActivationConverter() : NamedEnumConverter<Activation>(Activations.Name);
 
 public sealed class InterpolantKindConverter() : NamedEnumConverter<InterpolantKind>(InterpolantCatalog.Name);
+
+public sealed class DeviceChoiceConverter() : NamedEnumConverter<DeviceChoice>(NamedEnums.Lowercase, readsNumbers: true);
+
+public sealed class NetworkKindConverter() : NamedEnumConverter<NetworkKind>(NamedEnums.Lowercase, readsNumbers: true);

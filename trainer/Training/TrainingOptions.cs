@@ -44,12 +44,14 @@ public sealed record TrainingOptions
 
     public int ValidationEvery { get; init; } = 100;
 
+    [JsonConverter(typeof(DeviceChoiceConverter))]
     public DeviceChoice Device { get; init; } = DeviceChoice.Auto;
 
     /// <summary>Decay of the exported exponential moving average of the weights; 0 exports the raw weights.</summary>
     public double EmaDecay { get; init; }
 
     /// <summary>The MLP (points) or the U-Net (images).</summary>
+    [JsonConverter(typeof(NetworkKindConverter))]
     public NetworkKind Network { get; init; } = NetworkKind.Mlp;
 
     /// <summary>The U-Net's channel widths, one per resolution level.</summary>
