@@ -161,5 +161,5 @@ public static class SampleCommand
         OdeSamplingOptions ode => $"ode {CliChoices.OdeMethods.Name(ode.Solver.Method)}",
         SdeSamplingOptions sde => $"sde {CliChoices.SdeMethods.Name(sde.Method)}",
         _ => options.ToString(),
-    };
+    } + (options.Autoguidance is { IsActive: true } autoguidance ? $", autoguidance {autoguidance.Weight}" : "");
 }
