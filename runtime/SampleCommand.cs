@@ -25,7 +25,7 @@ public static class SampleCommand
         Option<double> eps = CommandRunner.Option("--eps", "SDE diffusion scale eps (see --diffusion)", sde.Eps);
         Option<long> n = CommandRunner.Option("--n", "number of samples", 20000L);
         Option<long> offset = CommandRunner.Option("--offset", "index of the first sample (to split a job across runs)", 0L);
-        Option<int> chunk = CommandRunner.Option("--chunk", "points integrated at once (bounds memory); changes no output except dopri5's, whose steps are chosen per chunk", SamplingOptions.DefaultChunk);
+        Option<int?> chunk = CommandRunner.Option<int?>("--chunk", $"points integrated at once (bounds memory; default {SamplingOptions.DefaultChunk} points, {SamplingOptions.DefaultImageChunk} images); changes no output except dopri5's, whose steps are chosen per chunk");
         Option<long> seed = CommandRunner.Option("--seed", "random seed", 0L);
         Option<string?> init = CommandRunner.Option<string?>("--init", "start from these points (CSV, d columns) instead of N(0, I); overrides --n");
         Option<string> output = CommandRunner.Option("--out", "samples CSV (- for standard output)", "samples.csv");
@@ -49,7 +49,7 @@ public static class SampleCommand
             SamplingOptions options = parse.GetValue(sampler) == SamplerKind.Ode
                 ? OdeOptions(parse, method, steps, solverOptions, eps, diffusion, denoise)
                 : SdeOptions(parse, method, steps, solverOptions, eps, diffusion, denoise);
-            options = options with { Chunk = parse.InRange(chunk, 1, 100_000_000) };
+            options = options with { Chunk = parse.GetValue(chunk) is { } rows ? (rows is >= 1 and <= 100_000_000 ? rows : throw new UserInputException($"--chunk must be between 1 and 100000000, not {rows}")) : null };
             long first = parse.InRange(offset, 0, long.MaxValue / 4);
             long seedValue = parse.GetValue(seed);
             // Fail on a bad setting before the model loads or any file is opened.

@@ -17,6 +17,7 @@ public static class ImagePathFigure
         Option<int> snapshots = CommandRunner.Option("--snapshots", "images per row, evenly spaced in t from 0 to 1", 8);
         Option<int> steps = CommandRunner.Option("--steps", "Euler steps", OdeSolverOptions.DefaultSteps);
         var guidanceOptions = new GuidanceOptions();
+        var autoguidanceOptions = new AutoguidanceOptions();
         Option<long> seed = CommandRunner.Option("--seed", "random seed", 0L);
         Option<string> output = new("--out") { Description = "PNG file to write", Required = true };
         Option<bool> force = CommandRunner.Option("--force", "overwrite an existing image", false);
@@ -24,7 +25,7 @@ public static class ImagePathFigure
         {
             count, snapshots, steps, seed, output, force,
         };
-        foreach (Option option in guidanceOptions.All.Concat(modelOptions.All))
+        foreach (Option option in guidanceOptions.All.Concat(autoguidanceOptions.All).Concat(modelOptions.All))
         {
             command.Options.Add(option);
         }
@@ -46,10 +47,12 @@ public static class ImagePathFigure
 
             int[] wanted = Enumerable.Range(0, columns).Select(c => (int)Math.Round(c * (double)stepCount / (columns - 1))).ToArray();
             var strips = Enumerable.Range(0, rows).Select(_ => new List<float[]>()).ToArray();
+            Conditioning? conditioning = guidanceOptions.Read(parse, model);
             var options = new OdeSamplingOptions
             {
                 Solver = new OdeSolverOptions { Steps = stepCount },
-                Conditioning = guidanceOptions.Read(parse, model),
+                Conditioning = conditioning,
+                Autoguidance = autoguidanceOptions.Read(parse, model, conditioning is null || conditioning.Classes == ClassSelection.None),
             };
             foreach (var _ in model.SampleChunks(rows, options, parse.GetValue(seed), observer: (first, step, t, points) =>
             {

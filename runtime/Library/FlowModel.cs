@@ -56,6 +56,9 @@ public sealed class FlowModel : IDisposable
     /// <summary>The shape of one sample: [d] for points, [C, H, W] for images.</summary>
     public IReadOnlyList<int> SampleShape => Signature?.SampleShape ?? _graph?.SampleShape ?? [Dimension];
 
+    /// <summary>How many samples are integrated at once when the options leave <see cref="SamplingOptions.Chunk"/> unset.</summary>
+    public int DefaultChunk => SampleShape.Count == 3 ? SamplingOptions.DefaultImageChunk : SamplingOptions.DefaultChunk;
+
     /// <summary>The classes of a class-conditional model (the null class's id); 0 otherwise.</summary>
     public int Classes => _graph is { HasClasses: true } ? Contract?.NullClass ?? 0 : (_model as IClassConditionalField)?.Classes ?? 0;
 
@@ -259,10 +262,11 @@ public sealed class FlowModel : IDisposable
         }
 
         var normal = new StandardNormal(Dimension);
-        for (long done = 0; done < count; done += options.Chunk)
+        int chunk = options.Chunk ?? DefaultChunk;
+        for (long done = 0; done < count; done += chunk)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int size = (int)Math.Min(options.Chunk, count - done);
+            int size = (int)Math.Min(chunk, count - done);
             long first = offset + done;
             var start = new float[size * Dimension];
             for (int i = 0; i < size; i++)
@@ -299,7 +303,7 @@ public sealed class FlowModel : IDisposable
         IVelocityField model = options.Autoguidance is { IsActive: true } autoguidance ? Autoguided(autoguidance) : _model;
         if (options.Conditioning is not { } conditioning)
         {
-            return new Sampler(model == _model ? _field : new FiniteVelocityField(model), Scaling, transport, options.Chunk);
+            return new Sampler(model == _model ? _field : new FiniteVelocityField(model), Scaling, transport, options.Chunk ?? DefaultChunk);
         }
 
         if (model is not IClassConditionalField { Classes: > 0 } conditional)
@@ -308,7 +312,7 @@ public sealed class FlowModel : IDisposable
         }
 
         var guided = new GuidedField(conditional, conditioning);
-        return new Sampler(new FiniteVelocityField(guided), Scaling, transport, options.Chunk, guided);
+        return new Sampler(new FiniteVelocityField(guided), Scaling, transport, options.Chunk ?? DefaultChunk, guided);
     }
 
     /// <summary>Opens the weak model (kept for sampling) and throws <see cref="ModelContractException"/> when it cannot guide this one.</summary>

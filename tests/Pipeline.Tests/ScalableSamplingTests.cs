@@ -21,6 +21,18 @@ public sealed class ScalableSamplingTests
     private static string[] Body(string path) => File.ReadAllLines(path)[1..];
 
     [TestMethod]
+    public void ImagesAreIntegratedInSmallerChunksThanPointsByDefault()
+    {
+        var cpu = new Runtime.Options.ModelLoadOptions { Provider = Runtime.Options.ExecutionProviderKind.Cpu };
+        using var points = Runtime.FlowModel.Load(RepositoryFiles.Path("models", "gmm8.onnx"), cpu);
+        using var images = Runtime.FlowModel.Load(RepositoryFiles.Path("models", "fashion-mnist.onnx"), cpu);
+        Assert.AreEqual((1000, 100), (points.DefaultChunk, images.DefaultChunk));
+        var options = new Runtime.Options.OdeSamplingOptions { Solver = new() { Steps = 2 }, Conditioning = new(Runtime.Options.ClassSelection.All) };
+        CollectionAssert.AreEqual(images.Sample(3, options with { Chunk = 1 }, seed: 2), images.Sample(3, options, seed: 2));
+        Assert.ThrowsExactly<Errors.InvalidSettingException>(() => images.Sample(3, options with { Chunk = 0 }));
+    }
+
+    [TestMethod]
     [DataRow("ode", "euler")]
     [DataRow("sde", "em")]
     [DataRow("sde", "heun")]

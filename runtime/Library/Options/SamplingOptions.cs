@@ -12,8 +12,15 @@ public abstract record SamplingOptions
     // shipped gmm8 model sampled 1.36x faster (1 thread) with chunks of 1000 than of 20000, its int8 file 1.7x.
     public const int DefaultChunk = 1000;
 
-    /// <summary>Points integrated at once; bounds memory, never changes the samples of fixed-step methods.</summary>
-    public int Chunk { get; init; } = DefaultChunk;
+    // The shipped U-Net (2 threads, 400 unconditional samples) ran 1.12x faster in chunks of 100 than of 400, in
+    // 0.45 GB against 1.15 GB; 50 was no faster again.
+    public const int DefaultImageChunk = 100;
+
+    /// <summary>
+    /// Points integrated at once; bounds memory, never changes the samples of fixed-step methods. Null: the model's
+    /// own default (<see cref="DefaultChunk"/> points, <see cref="DefaultImageChunk"/> images).
+    /// </summary>
+    public int? Chunk { get; init; }
 
     /// <summary>Classes and guidance for a class-conditional model; null samples it unconditionally.</summary>
     public Conditioning? Conditioning { get; init; }
@@ -24,7 +31,7 @@ public abstract record SamplingOptions
     /// <summary>Throws <see cref="InvalidSettingException"/> for a setting out of range or foreign to the method.</summary>
     public virtual void Validate()
     {
-        if (Chunk < 1)
+        if (Chunk is < 1)
         {
             throw new InvalidSettingException(nameof(Chunk), $"must be at least 1, not {Chunk}");
         }
