@@ -5,8 +5,11 @@
 # grid per guidance scale. Usage: scripts/image-sweeps.sh [MODEL] [OUT]. Settings from the environment:
 # N (samples per setting, 200 per class at 2000), METHOD/STEPS (the guidance sweep's sampler, default euler
 # 40), GUIDANCES (the guidance sweep's scales, default 0 1 1.5 2 3 4), GUIDANCE (the sampler sweep's scale,
-# default 1.5), SWEEPS (any of guidance, sampler, interval; default the first two), INTERVALS (the interval
-# sweep's settings GUIDANCE@FROM,TO, sampled with METHOD/STEPS). Hours at N=2000 on 2 cores; run nothing else
+# default 1.5), SWEEPS (any of guidance, sampler, interval, autoguidance; default the first two), INTERVALS (the
+# interval sweep's settings GUIDANCE@FROM,TO, sampled with METHOD/STEPS), AUTOGUIDANCES (the unconditional
+# samples' autoguidance weights, default 1 1.05 1.1 1.2 1.5, by WEAK, default the model's recommended weak model,
+# with METHOD/STEPS; the table's guidance column holds the weight). Guidance applies at every t unless the
+# interval sweep says otherwise, and unconditional rows are the model alone, whatever the model recommends. Hours at N=2000 on 2 cores; run nothing else
 # meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,14 +59,14 @@ PY
 }
 
 sweeps=${SWEEPS:-guidance sampler}
-if [[ $sweeps == *guidance* ]]; then
+if [[ " $sweeps " == *" guidance "* ]]; then
   for w in ${GUIDANCES:-0 1 1.5 2 3 4}; do
     # Guidance 0 is v_uncond alone: the null class, sampled as such (the same samples, half the work); its row
     # gives the unconditional class shares.
     if [[ $w == 0 ]]; then
-      measure guidance guidance-0 0 "$steps" --class none --method "$method" --steps "$steps"
+      measure guidance guidance-0 0 "$steps" --class none --autoguidance 1 --method "$method" --steps "$steps"
     else
-      measure guidance "guidance-$w" "$w" "$steps" --class all --guidance "$w" --method "$method" --steps "$steps"
+      measure guidance "guidance-$w" "$w" "$steps" --class all --guidance "$w" --guidance-interval 0,1 --method "$method" --steps "$steps"
     fi
   done
 fi
@@ -77,19 +80,26 @@ fi
 
 if [[ $sweeps == *sampler* ]]; then
   for k in 10 20 40 80; do
-    measure euler "euler-$k" "$guidance" "$k" --class all --guidance "$guidance" --method euler --steps "$k"
+    measure euler "euler-$k" "$guidance" "$k" --class all --guidance "$guidance" --guidance-interval 0,1 --method euler --steps "$k"
   done
   for k in 10 20; do
-    measure heun "heun-$k" "$guidance" "$k" --class all --guidance "$guidance" --method heun --steps "$k"
+    measure heun "heun-$k" "$guidance" "$k" --class all --guidance "$guidance" --guidance-interval 0,1 --method heun --steps "$k"
   done
-  measure dopri5 dopri5 "$guidance" "" --class all --guidance "$guidance" --method dopri5 --rtol 1e-3 --atol 1e-3
-  measure sde sde-em-80 "$guidance" 80 --class all --guidance "$guidance" --sampler sde --steps 80
+  measure dopri5 dopri5 "$guidance" "" --class all --guidance "$guidance" --guidance-interval 0,1 --method dopri5 --rtol 1e-3 --atol 1e-3
+  measure sde sde-em-80 "$guidance" 80 --class all --guidance "$guidance" --guidance-interval 0,1 --sampler sde --steps 80
 
   runtime plot sweep --table "$out/euler.csv" "$out/heun.csv" "$out/dopri5.csv" "$out/sde.csv" --x nfe --y frechet_ratio class_accuracy --out "$out/sweep-sampler.png" --force
 fi
 
-[[ $sweeps != *guidance* ]] || runtime plot sweep --table "$out/guidance.csv" --x guidance --y frechet_ratio class_accuracy recall --out "$out/sweep-guidance.png" --force
-for table in guidance interval euler heun dopri5 sde; do
+if [[ $sweeps == *autoguidance* ]]; then
+  weak=(${WEAK:+--weak-model "$WEAK"})
+  for w in ${AUTOGUIDANCES:-1 1.05 1.1 1.2 1.5}; do
+    measure autoguidance "autoguidance-$w" "$w" "$steps" --class none --autoguidance "$w" "${weak[@]}" --method "$method" --steps "$steps"
+  done
+fi
+
+[[ " $sweeps " != *" guidance "* ]] || runtime plot sweep --table "$out/guidance.csv" --x guidance --y frechet_ratio class_accuracy recall --out "$out/sweep-guidance.png" --force
+for table in guidance interval euler heun dopri5 sde autoguidance; do
   [[ -f $out/$table.csv ]] || continue
   echo "## $table"
   cat "$out/$table.csv"
