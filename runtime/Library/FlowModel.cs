@@ -350,6 +350,7 @@ public sealed class FlowModel : IDisposable
     {
         string? mismatch =
             weak.SamplerGraph is not null ? "is a sampler graph, not a velocity model"
+            : weak._model is not IClassConditionalField ? "is a closed-form field, not an ONNX velocity model"
             : !weak.SampleShape.SequenceEqual(SampleShape) ? $"samples [{string.Join(",", weak.SampleShape)}], {Source} [{string.Join(",", SampleShape)}]"
             : weak.Classes != Classes ? $"has {weak.Classes} classes, {Source} {Classes}"
             : weak.Interpolant.Name != Interpolant.Name ? $"was trained with the {weak.Interpolant.Name} interpolant, {Source} with the {Interpolant.Name}"

@@ -6,8 +6,9 @@ using FlowMatching.Errors;
 namespace FlowMatching.Io;
 
 /// <summary>
-/// A CSV file with a header and numeric columns (loss logs, trajectories). Empty fields read as NaN;
-/// anything else that is not a number is an error naming the file and line.
+/// A CSV file with a header and numeric columns (loss logs, trajectories, sweeps). Empty fields read as NaN;
+/// anything else that is not a number is an error naming the file and line, in the columns a reader names (every
+/// column when it names none); other columns may hold text (a sweep's guidance interval), read as NaN.
 /// </summary>
 public sealed record NumericTable(IReadOnlyList<string> Columns, IReadOnlyList<double[]> Rows)
 {
@@ -24,6 +25,7 @@ public sealed record NumericTable(IReadOnlyList<string> Columns, IReadOnlyList<d
         using var reader = new StreamReader(path);
         using var parser = new CsvParser(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { HasHeaderRecord = false });
         string[]? header = null;
+        bool[] strict = [];
         var rows = new List<double[]>();
         try
         {
@@ -33,6 +35,13 @@ public sealed record NumericTable(IReadOnlyList<string> Columns, IReadOnlyList<d
                 if (header is null)
                 {
                     header = record.Select(c => c.Trim()).ToArray();
+                    var named = new NumericTable(header, []);
+                    strict = requiredColumns.Length == 0 ? [.. header.Select(_ => true)] : new bool[header.Length];
+                    foreach (string column in requiredColumns)
+                    {
+                        strict[named.Column(column, path)] = true;
+                    }
+
                     continue;
                 }
 
@@ -41,11 +50,13 @@ public sealed record NumericTable(IReadOnlyList<string> Columns, IReadOnlyList<d
                     throw new DataFormatException(path, $"expected {header.Length} columns, found {record.Length}", parser.RawRow);
                 }
 
-                rows.Add(record.Select(field => field.Length == 0
+                rows.Add(record.Select((field, column) => field.Length == 0
                     ? double.NaN
                     : double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
                         ? v
-                        : throw new DataFormatException(path, $"'{InputFile.Excerpt(field)}' is not a finite number", parser.RawRow)).ToArray());
+                        : strict[column]
+                            ? throw new DataFormatException(path, $"'{InputFile.Excerpt(field)}' is not a finite number", parser.RawRow)
+                            : double.NaN).ToArray());
             }
         }
         catch (CsvHelperException e)
@@ -58,12 +69,6 @@ public sealed record NumericTable(IReadOnlyList<string> Columns, IReadOnlyList<d
             throw new DataFormatException(path, "holds no rows");
         }
 
-        var table = new NumericTable(header, rows);
-        foreach (string column in requiredColumns)
-        {
-            table.Column(column, path);
-        }
-
-        return table;
+        return new NumericTable(header, rows);
     }
 }

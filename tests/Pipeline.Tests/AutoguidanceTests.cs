@@ -61,6 +61,9 @@ public sealed class AutoguidanceTests
         error = Assert.ThrowsExactly<ModelContractException>(() => model.Sample(10, options));
         StringAssert.Contains(error.Message, "samples [1,28,28]");
 
+        error = Assert.ThrowsExactly<ModelContractException>(() => model.Sample(10, options with { Autoguidance = new Autoguidance("exact:gmm8", 2) }));
+        StringAssert.Contains(error.Message, "closed-form field");
+
         Assert.ThrowsExactly<InvalidSettingException>(() => model.Sample(10, options with { Autoguidance = new Autoguidance(Reflow, double.NaN) }));
     }
 

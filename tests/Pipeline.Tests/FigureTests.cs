@@ -95,8 +95,9 @@ public sealed class FigureTests
     {
         using var files = new TestFiles();
         string euler = files.Write("euler.csv", "steps,nfe,frechet_ratio\n40,40,3.5\n10,10,9\n20,20,5\n");
-        string heun = files.Write("heun.csv", "steps,nfe,frechet_ratio\n20,40,2.5\n");
-        Plot plot = SweepFigure.Draw([("euler", NumericTable.Read(euler)), ("heun", NumericTable.Read(heun))], "nfe", ["frechet_ratio"]).Panel(0);
+        // The sweep script's tables carry the guidance interval as text beside the numbers.
+        string heun = files.Write("heun.csv", "guidance_interval,steps,nfe,frechet_ratio\n\"0,1\",20,40,2.5\n");
+        Plot plot = SweepFigure.Draw([("euler", NumericTable.Read(euler)), ("heun", NumericTable.Read(heun, "nfe", "frechet_ratio"))], "nfe", ["frechet_ratio"]).Panel(0);
         var series = plot.GetPlottables().OfType<Scatter>().ToArray();
         CollectionAssert.AreEqual(new[] { "euler", "heun" }, series.Select(s => s.LegendText).ToArray());
         CollectionAssert.AreEqual(new double[] { 10, 20, 40 }, series[0].Data.GetScatterPoints().Select(p => p.X).ToArray());
@@ -110,6 +111,10 @@ public sealed class FigureTests
         StringAssert.Contains(error, "euler.csv");
         StringAssert.Contains(error, "'recall'");
         Assert.IsFalse(File.Exists(files["t.png"]));
+        (code, error) = CommandLine.Runtime("plot", "sweep", "--table", heun, "--x", "guidance_interval", "--y", "frechet_ratio", "--out", files["u.png"]);
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, "heun.csv:2: '0,1' is not a finite number");
+        Assert.IsFalse(File.Exists(files["u.png"]));
     }
 
     [TestMethod]
