@@ -74,18 +74,23 @@ public sealed class InterruptTests
     [DataRow(2, 130, "sample")]
     [DataRow(15, 143, "sample")]
     [DataRow(15, 143, "logprob")]
+    [DataRow(2, 130, "autoguided sample")]
     public void SignalStopsARuntimeCommandAndRemovesItsTemporaryFile(int signal, int exitCode, string command)
     {
         using var files = new TestFiles();
-        string[] args = command == "sample"
-            ? ["sample", "--model", "exact:gmm8", "--n", "50000000", "--chunk", "20000", "--out", files["out.csv"]]
-            : ["logprob", "--model", "exact:gmm8", "--in", Points(files, 400000), "--chunk", "2000", "--out", files["out.csv"]];
+        string[] args = command switch
+        {
+            "sample" => ["sample", "--model", "exact:gmm8", "--n", "50000000", "--chunk", "20000", "--out", files["out.csv"]],
+            "autoguided sample" => ["sample", "--model", RepositoryFiles.Path("models", "gmm8.onnx"), "--weak-model", RepositoryFiles.Path("models", "gmm8-reflow.onnx"),
+                "--autoguidance", "1.5", "--provider", "cpu", "--n", "50000000", "--out", files["out.csv"]],
+            _ => ["logprob", "--model", "exact:gmm8", "--in", Points(files, 400000), "--chunk", "2000", "--out", files["out.csv"]],
+        };
         using var runtime = ChildProcess.Start("runtime", args);
         runtime.SignalOnceWorking(signal);
         Assert.IsTrue(runtime.WaitForExit(30000), "the runtime did not stop after the signal");
         Assert.AreEqual(exitCode, runtime.ExitCode, runtime.Error);
         StringAssert.Contains(runtime.Error, "stopped by SIG");
-        CollectionAssert.AreEquivalent(command == "sample" ? Array.Empty<string>() : new[] { "x.csv" }, files.Files.ToArray());
+        CollectionAssert.AreEquivalent(command == "logprob" ? new[] { "x.csv" } : Array.Empty<string>(), files.Files.ToArray());
     }
 
     private static string Points(TestFiles files, int n)
