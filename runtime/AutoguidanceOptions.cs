@@ -15,9 +15,10 @@ public sealed class AutoguidanceOptions
 
     public IEnumerable<Option> All => [_weight, _weakModel];
 
-    /// <summary>The autoguidance to sample with, or null for the model's own field.</summary>
-    public Autoguidance? Read(ParseResult parse, FlowModel model, bool unconditional)
+    /// <summary>The autoguidance to sample with the given classes (null: a model without them), or null for the model's own field.</summary>
+    public Autoguidance? Read(ParseResult parse, FlowModel model, Conditioning? conditioning)
     {
+        bool unconditional = conditioning is null || conditioning.Classes == ClassSelection.None;
         Autoguidance? recommended = model.RecommendedAutoguidance;
         bool weightGiven = parse.IsGiven(_weight);
         string? weakGiven = parse.GetValue(_weakModel);

@@ -49,7 +49,7 @@ public static class SampleCommand
             SamplingOptions options = parse.GetValue(sampler) == SamplerKind.Ode
                 ? OdeOptions(parse, method, steps, solverOptions, eps, diffusion, denoise)
                 : SdeOptions(parse, method, steps, solverOptions, eps, diffusion, denoise);
-            options = options with { Chunk = parse.GetValue(chunk) is { } rows ? (rows is >= 1 and <= 100_000_000 ? rows : throw new UserInputException($"--chunk must be between 1 and 100000000, not {rows}")) : null };
+            options = options with { Chunk = parse.InRange(chunk, 1, 100_000_000) };
             long first = parse.InRange(offset, 0, long.MaxValue / 4);
             long seedValue = parse.GetValue(seed);
             // Fail on a bad setting before the model loads or any file is opened.
@@ -77,7 +77,7 @@ public static class SampleCommand
             Conditioning? conditioning = model.SampleShape.Count == 3 ? guidanceOptions.Read(parse, model) : null;
             if (model.SamplerGraph is null)
             {
-                options = options with { Autoguidance = autoguidanceOptions.Read(parse, model, conditioning is null || conditioning.Classes == ClassSelection.None) };
+                options = options with { Autoguidance = autoguidanceOptions.Read(parse, model, conditioning) };
             }
 
             if (parse.GetValue(timeGrid) == TimeGridKind.Adapted)

@@ -100,9 +100,8 @@ public static class ModelRewriteCommand
 
                 if (parse.GetValue(weakModel) is { } weak)
                 {
-                    double weight = parse.GetValue(autoguidance) is { } w && w is >= 0 and <= 100
-                        ? w
-                        : throw new UserInputException($"--autoguidance: give a weight from 0 to 100 for --weak-model {weak}");
+                    double weight = parse.InRange(autoguidance, 0.0, 100.0)
+                        ?? throw new UserInputException($"--autoguidance: give a weight from 0 to 100 for --weak-model {weak}");
                     using var model = Runtime.FlowModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
                     model.RequireWeakModel(new Autoguidance(weak, weight));
                     string folder = Path.GetDirectoryName(Path.GetFullPath(parse.GetValue<string>("--out")!))!;

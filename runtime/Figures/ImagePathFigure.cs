@@ -52,7 +52,7 @@ public static class ImagePathFigure
             {
                 Solver = new OdeSolverOptions { Steps = stepCount },
                 Conditioning = conditioning,
-                Autoguidance = autoguidanceOptions.Read(parse, model, conditioning is null || conditioning.Classes == ClassSelection.None),
+                Autoguidance = autoguidanceOptions.Read(parse, model, conditioning),
             };
             foreach (var _ in model.SampleChunks(rows, options, parse.GetValue(seed), observer: (first, step, t, points) =>
             {

@@ -188,6 +188,18 @@ public static class CommandRunner
         return value;
     }
 
+    /// <summary>The same for an option without a default: null when it is not given.</summary>
+    public static T? InRange<T>(this ParseResult parse, Option<T?> option, T min, T max) where T : struct, IComparable<T>
+    {
+        T? value = parse.GetValue(option);
+        if (value is { } given && (given.CompareTo(min) < 0 || given.CompareTo(max) > 0))
+        {
+            throw new UserInputException($"{option.Name} must be between {min} and {max}, not {given}");
+        }
+
+        return value;
+    }
+
     private interface IChoiceOption
     {
         string DefaultMember { get; }
