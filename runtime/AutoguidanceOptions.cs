@@ -15,37 +15,25 @@ public sealed class AutoguidanceOptions
 
     public IEnumerable<Option> All => [_weight, _weakModel];
 
-    /// <summary>The autoguidance to sample with the given classes (null: a model without them), or null for the model's own field.</summary>
-    public Autoguidance? Read(ParseResult parse, FlowModel model, Conditioning? conditioning)
+    /// <summary>What was asked for: null when neither flag is given (the model's recommendation, if any, decides).</summary>
+    public Autoguidance? Read(ParseResult parse)
     {
-        bool unconditional = conditioning is null || conditioning.Classes == ClassSelection.None;
-        Autoguidance? recommended = model.RecommendedAutoguidance;
+        string? weak = parse.GetValue(_weakModel);
         bool weightGiven = parse.IsGiven(_weight);
-        string? weakGiven = parse.GetValue(_weakModel);
-        if (!weightGiven && weakGiven is null)
+        return weightGiven || weak is not null ? new Autoguidance(weak, weightGiven ? parse.InRange(_weight, 0.0, 100.0) : null) : null;
+    }
+
+    /// <summary>Refuses resolved autoguidance that misses its weight, its weak model, or the recommended weak model's file.</summary>
+    public void Check(SamplingOptions resolved, FlowModel model)
+    {
+        switch (resolved.Autoguidance)
         {
-            if (!unconditional || recommended is null)
-            {
-                return null;
-            }
-
-            if (!File.Exists(recommended.WeakModel))
-            {
-                throw new UserInputException($"{model.Source} recommends autoguidance by {recommended.WeakModel}, which is missing; --weak-model names another, --autoguidance 1 samples without");
-            }
-
-            Console.Error.WriteLine($"runtime: {model.Source} recommends autoguidance {recommended.Weight} by {recommended.WeakModel} for unconditional samples; --autoguidance 1 samples without");
-            return recommended;
+            case { Weight: null, WeakModel: var weak }:
+                throw new UserInputException($"--weak-model {weak}: give the weight with --autoguidance ({model.Source} recommends none)");
+            case { IsActive: true, WeakModel: null, Weight: var weight }:
+                throw new UserInputException($"--autoguidance {weight}: name the weak model with --weak-model ({model.Source} recommends none)");
+            case { IsActive: true, WeakModel: { } weak } when !File.Exists(weak) && model.Contract?.Recommended?.Autoguidance is { } recommended && recommended.WeakModelBeside(model.Source) == weak:
+                throw new UserInputException($"{model.Source} recommends autoguidance by {weak}, which is missing; --weak-model names another, --autoguidance 1 samples without");
         }
-
-        double weight = weightGiven ? parse.InRange(_weight, 0.0, 100.0)
-            : recommended?.Weight ?? throw new UserInputException($"--weak-model {weakGiven}: give the weight with --autoguidance ({model.Source} recommends none)");
-        string? weak = weakGiven ?? recommended?.WeakModel;
-        if (weak is null)
-        {
-            return weight == 1 ? null : throw new UserInputException($"--autoguidance {weight}: name the weak model with --weak-model ({model.Source} recommends none)");
-        }
-
-        return new Autoguidance(weak, weight);
     }
 }

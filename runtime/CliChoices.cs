@@ -1,5 +1,6 @@
 using FlowMatching.Cli;
 using FlowMatching.Contract;
+using FlowMatching.Interpolants;
 using FlowMatching.Runtime.Options;
 
 namespace FlowMatching.Runtime;
@@ -44,5 +45,6 @@ public static class CliChoices
         ["Guidance"] = "--guidance",
         ["Interval"] = "--guidance-interval",
         ["Autoguidance"] = "--autoguidance",
+        ["TimeGrid"] = "--time-grid",
     });
 }

@@ -7,7 +7,7 @@ namespace FlowMatching.Runtime;
 
 /// <summary>
 /// The options that choose the class of each image sample and the classifier-free guidance: --class, --guidance
-/// and --guidance-interval. What is not given comes from the model's recommendation, each on its own.
+/// and --guidance-interval. What is not given is left to the model's recommendation, each on its own.
 /// </summary>
 public sealed class GuidanceOptions
 {
@@ -19,7 +19,7 @@ public sealed class GuidanceOptions
 
     public IEnumerable<Option> All => [_class, _guidance, _interval];
 
-    /// <summary>The conditioning for an image model, or null for a model without classes (refusing the options then).</summary>
+    /// <summary>The conditioning asked for an image model, or null for a model without classes (refusing the options then).</summary>
     public Conditioning? Read(ParseResult parse, FlowModel model)
     {
         if (model.Classes == 0)
@@ -36,25 +36,7 @@ public sealed class GuidanceOptions
             _ when int.TryParse(choice, out int k) && k >= 0 && k < model.Classes => ClassSelection.Of(k),
             _ => throw new UserInputException($"--class {choice}: expected a class from 0 to {model.Classes - 1}, all or none"),
         };
-        var conditioning = new Conditioning(classes, parse.GetValue(_guidance), parse.GetValue(_interval));
-        if (classes == ClassSelection.None || model.Contract?.Recommended is not { } recommended)
-        {
-            return conditioning;
-        }
-
-        if (!parse.IsGiven(_guidance))
-        {
-            Console.Error.WriteLine($"runtime: {model.Source} recommends guidance {recommended.Guidance}; --guidance chooses another");
-            conditioning = conditioning with { Guidance = recommended.Guidance };
-        }
-
-        if (!parse.IsGiven(_interval) && recommended.Interval is { } interval)
-        {
-            Console.Error.WriteLine($"runtime: {model.Source} recommends guiding at {interval.Describe()}; --guidance-interval chooses others");
-            conditioning = conditioning with { Interval = interval };
-        }
-
-        return conditioning;
+        return new Conditioning(classes, parse.IsGiven(_guidance) ? parse.GetValue(_guidance) : null, parse.IsGiven(_interval) ? parse.GetValue(_interval) : null);
     }
 
     /// <summary>Refuses the options for models that are not class-conditional images.</summary>

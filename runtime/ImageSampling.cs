@@ -1,4 +1,3 @@
-using System.CommandLine;
 using FlowMatching.Cli;
 using FlowMatching.Io;
 using FlowMatching.Progress;
@@ -15,10 +14,9 @@ namespace FlowMatching.Runtime;
 /// </summary>
 public static class ImageSampling
 {
-    public static int Run(ParseResult parse, FlowModel model, SamplingOptions options, long count, long first, long seed, string output, bool force,
-        string name, CancellationToken cancellation, params Option[] pointsOnly)
+    public static int Run(FlowModel model, SamplingOptions options, SampleRun run, string name, CancellationToken cancellation)
     {
-        parse.Refuse("applies only to point models; image models start from N(0, I)", pointsOnly);
+        (long count, long first, long seed, string output, bool force) = run;
         if (!output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
             throw new UserInputException($"--out {output}: image samples are written as NumPy .npy (float32 [N, C, H, W]); a CSV row per image would be {model.Dimension} columns wide");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using FlowMatching.Cli;
+using FlowMatching.Contract;
 
 namespace FlowMatching.Runtime;
 
@@ -18,16 +19,25 @@ public static class InfoCommand
 
         command.SetAction((parse, cancellation) =>
         {
-            using FlowModel velocity = modelOptions.Open(parse);
-            Console.Out.Write(Describe(modelOptions.Spec(parse), velocity));
+            using FlowModel model = modelOptions.Open(parse);
+            Console.Out.Write(Describe(modelOptions.Spec(parse), model));
             return 0;
         });
         return command;
     }
 
-    private static string Describe(string spec, FlowModel velocity)
+    private static string Describe(string spec, FlowModel model)
     {
         var text = new StringBuilder();
+        if (model is SamplerGraphModel graph)
+        {
+            string classes = graph.Classes > 0 ? $", classes 0 to {graph.Classes - 1} ({graph.Classes} the null class)" : "";
+            text.AppendLine($"{spec}: sampler graph ({graph.Method}) of samples [{string.Join(", ", graph.SampleShape)}]{classes}, one call per chunk");
+            AppendContract(text, graph.Contract);
+            return text.ToString();
+        }
+
+        var velocity = (VelocityModel)model;
         text.AppendLine($"{spec}: velocity field in d = {velocity.Dimension}, {velocity.Interpolant.Name} interpolant");
         if (velocity.Signature is { } signature)
         {
@@ -38,12 +48,9 @@ public static class InfoCommand
             text.AppendLine($"  inputs: {signature.PointsInput} {shape} ({what}), {signature.TimeInput} {time} (times){classes}; output: {signature.Output} {shape}");
         }
 
-        if (velocity.Contract is { } contract)
+        if (velocity.Contract is not null)
         {
-            foreach ((string key, string value) in contract.ToProperties())
-            {
-                text.AppendLine($"  {key} = {value}");
-            }
+            AppendContract(text, velocity.Contract);
         }
         else
         {
@@ -53,5 +60,13 @@ public static class InfoCommand
         }
 
         return text.ToString();
+    }
+
+    private static void AppendContract(StringBuilder text, ModelContract? contract)
+    {
+        foreach ((string key, string value) in contract?.ToProperties() ?? [])
+        {
+            text.AppendLine($"  {key} = {value}");
+        }
     }
 }

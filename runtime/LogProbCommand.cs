@@ -15,7 +15,7 @@ public static class LogProbCommand
         var modelOptions = new ModelOptions();
         Option<string> input = new("--in") { Description = "points CSV (d columns)", Required = true };
         Option<string> output = new("--out") { Description = "CSV of the input columns plus logp", Required = true };
-        Option<OdeMethod> method = CommandRunner.Choice("--method", "ODE method", CliChoices.OdeMethods, defaults.Solver.Method);
+        Option<OdeMethod> method = CommandRunner.Choice("--method", "ODE method", CliChoices.OdeMethods, defaults.Solver.Method ?? OdeMethod.Euler);
         Option<int> steps = CommandRunner.Option("--steps", "steps for fixed-step methods", defaults.Solver.Steps ?? OdeSolverOptions.DefaultSteps);
         var solverOptions = new ToleranceOptions();
         Option<DivergenceEstimator?> divergence = new("--divergence")
@@ -48,7 +48,7 @@ public static class LogProbCommand
                 Chunk = parse.InRange(chunk, 1, 10_000_000),
             };
             options.Solver.Validate();
-            using FlowModel model = modelOptions.Open(parse);
+            using VelocityModel model = modelOptions.OpenVelocity(parse);
             int d = model.Dimension;
             options.Validate(d);
             PointSet points = PointCsv.Read(parse.GetValue(input)!, d);
@@ -64,7 +64,7 @@ public static class LogProbCommand
             writer.Commit();
             Console.Out.WriteLine($"mean negative log-likelihood {result!.MeanNegativeLogLikelihood:F4} nats over {points.Count} points");
             string estimator = CliChoices.Divergences.Name(result.Estimator);
-            Console.Error.WriteLine($"runtime: wrote {writer.Path} ({CliChoices.OdeMethods.Name(options.Solver.Method)}, {estimator} divergence, NFE {result.Evaluations} a chunk)");
+            Console.Error.WriteLine($"runtime: wrote {writer.Path} ({CliChoices.OdeMethods.Name(options.Solver.Method ?? OdeMethod.Euler)}, {estimator} divergence, NFE {result.Evaluations} a chunk)");
             return 0;
         });
         return command;

@@ -8,7 +8,10 @@ using FlowMatching.Runtime.Sampling;
 
 namespace FlowMatching.Runtime;
 
-/// <summary>`runtime sample`: draw samples from a velocity model with an ODE or SDE integrator, to CSV.</summary>
+/// <summary>
+/// `runtime sample`: parse what was asked, resolve it against the model's recommendation (saying what was adopted),
+/// and write points (CSV) or images (.npy and a PNG grid).
+/// </summary>
 public static class SampleCommand
 {
     public static Command Create()
@@ -46,75 +49,48 @@ public static class SampleCommand
 
         command.SetAction((parse, cancellation) =>
         {
-            SamplingOptions options = parse.GetValue(sampler) == SamplerKind.Ode
-                ? OdeOptions(parse, method, steps, solverOptions, eps, diffusion, denoise)
-                : SdeOptions(parse, method, steps, solverOptions, eps, diffusion, denoise);
-            options = options with { Chunk = parse.InRange(chunk, 1, 100_000_000) };
-            long first = parse.InRange(offset, 0, long.MaxValue / 4);
-            long seedValue = parse.GetValue(seed);
+            SamplingOptions request = parse.GetValue(sampler) == SamplerKind.Ode
+                ? OdeOptions(parse, method, steps, timeGrid, solverOptions, eps, diffusion, denoise)
+                : SdeOptions(parse, method, steps, timeGrid, solverOptions, eps, diffusion, denoise);
+            request = request with { Chunk = parse.InRange(chunk, 1, 100_000_000) };
+            var run = new SampleRun(parse.InRange(n, 1, long.MaxValue / 4), parse.InRange(offset, 0, long.MaxValue / 4), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(force));
             // Fail on a bad setting before the model loads or any file is opened.
-            options.Validate();
+            request.Validate();
 
             using FlowModel model = modelOptions.Open(parse);
-            if (model.SamplerGraph is { } unrolled)
+            if (model is SamplerGraphModel graph)
             {
-                parse.Refuse($"does not apply to {model.Source}, a sampler graph that runs {unrolled}", [sampler, method, steps, eps, diffusion, denoise, .. solverOptions.All, .. autoguidanceOptions.All]);
-                options = new OdeSamplingOptions { Chunk = options.Chunk };
-            }
-
-            if (options is OdeSamplingOptions ode && model.RecommendedSolver is { } recommended && !parse.IsGiven(method))
-            {
-                // The model's measured best method; its steps (and their times) too unless --steps or --time-grid
-                // says otherwise.
-                int recommendedSteps = recommended.Grid is { } times ? times.Count - 1 : recommended.Steps!.Value;
-                OdeSolverOptions solver = parse.IsGiven(steps) || parse.IsGiven(timeGrid)
-                    ? recommended with { Steps = parse.IsGiven(steps) ? ode.Solver.Steps : recommendedSteps, Grid = null }
-                    : recommended;
-                options = ode with { Solver = solver };
-                Console.Error.WriteLine($"runtime: {model.Source} recommends {Describe(options)} {solver.Steps ?? recommendedSteps} steps{(solver.Grid is null ? "" : " on an adapted time grid")}; --method, --steps and --time-grid choose others");
+                parse.Refuse($"does not apply to {model.Source}, a sampler graph that runs {graph.Method}", [sampler, method, steps, eps, diffusion, denoise, timeGrid, .. solverOptions.All, .. autoguidanceOptions.All]);
             }
 
             Conditioning? conditioning = model.SampleShape.Count == 3 ? guidanceOptions.Read(parse, model) : null;
-            if (model.SamplerGraph is null)
-            {
-                options = options with { Autoguidance = autoguidanceOptions.Read(parse, model, conditioning) };
-            }
-
-            if (parse.GetValue(timeGrid) == TimeGridKind.Adapted)
-            {
-                if (options is not OdeSamplingOptions { Solver.IsAdaptive: false } fixedStep)
-                {
-                    throw new UserInputException("--time-grid adapted: applies only to the fixed-step ODE methods (euler, midpoint, heun, rk4)");
-                }
-
-                double[] grid = model.AdaptedTimeGrid(fixedStep.Solver.Steps ?? OdeSolverOptions.DefaultSteps, conditioning, cancellation);
-                options = fixedStep with { Solver = fixedStep.Solver with { Steps = null, Grid = grid } };
-                Console.Error.WriteLine($"runtime: adapted time grid {TimeGrid.Describe(grid)}");
-            }
-
+            request = request with { Conditioning = conditioning, Autoguidance = model is SamplerGraphModel ? null : autoguidanceOptions.Read(parse) };
+            ResolvedSampling resolved = model.Resolve(request, cancellation);
+            autoguidanceOptions.Check(resolved.Options, model);
+            RecommendationReport.Write(model, resolved);
+            SamplingOptions options = resolved.Options;
             if (model.SampleShape.Count == 3)
             {
-                return ImageSampling.Run(parse, model, options with { Conditioning = conditioning },
-                    parse.InRange(n, 1, long.MaxValue / 4), first, seedValue, parse.GetValue(output)!, parse.GetValue(force), Describe(options), cancellation, init, trajectory);
+                parse.Refuse("applies only to point models; image models start from N(0, I)", init, trajectory);
+                return ImageSampling.Run(model, options, run, Describe(options), cancellation);
             }
 
             guidanceOptions.Refuse(parse);
             int d = model.Dimension;
             string? initPath = parse.GetValue(init);
             PointSet? initial = initPath is null ? null : PointCsv.Read(initPath, d);
-            long count = initial?.Count ?? parse.InRange(n, 1, long.MaxValue / 4);
-            string outputPath = parse.GetValue(output)!;
-            using CsvTableWriter writer = outputPath == "-"
+            long count = initial?.Count ?? run.Count;
+            using CsvTableWriter writer = run.Output == "-"
                 ? CsvTableWriter.ToStream(Console.OpenStandardOutput(), "standard output", PointCsv.Header(d))
-                : new CsvTableWriter(outputPath, PointCsv.Header(d), parse.GetValue(force));
+                : new CsvTableWriter(run.Output, PointCsv.Header(d), run.Force);
             using CsvTableWriter? paths = parse.GetValue(trajectory) is { } trajectoryPath
-                ? new CsvTableWriter(trajectoryPath, TrajectoryRecorder.Header(d), parse.GetValue(force))
+                ? new CsvTableWriter(trajectoryPath, TrajectoryRecorder.Header(d), run.Force)
                 : null;
-            var recorder = paths is null ? null : new TrajectoryRecorder(paths, first, parse.InRange(trajectoryCount, 1, 1_000_000), d, model.Scaling);
+            var recorder = paths is null ? null : new TrajectoryRecorder(paths, run.First, parse.InRange(trajectoryCount, 1, 1_000_000), d, model.Scaling);
             PathObserver? observer = recorder is null ? null : (chunkFirst, step, t, x) => recorder.Record(step, t, x, chunkFirst);
             IEnumerable<SampleChunk> chunks = initial is null
-                ? model.SampleChunks(count, options, seedValue, first, observer, cancellation)
-                : model.TransportChunks(initial.Values, options, seedValue, first, observer, cancellation);
+                ? model.SampleChunks(count, options, run.Seed, run.First, observer, cancellation)
+                : ((VelocityModel)model).TransportChunks(initial.Values, options, run.Seed, run.First, observer, cancellation);
             int evaluations = 0;
             string name = Describe(options);
             ProgressReporter.Run("sample", count, progress =>
@@ -136,15 +112,35 @@ public static class SampleCommand
         return command;
     }
 
-    private static OdeSamplingOptions OdeOptions(ParseResult parse, Option<string?> method, Option<int> steps, ToleranceOptions solver, params Option[] sdeOnly)
+    // What was given, and nothing else: the model's recommendation fills the rest.
+    private static OdeSamplingOptions OdeOptions(ParseResult parse, Option<string?> method, Option<int> steps, Option<TimeGridKind> timeGrid, ToleranceOptions solver, params Option[] sdeOnly)
     {
         parse.Refuse("applies only to --sampler sde", sdeOnly);
-        OdeMethod odeMethod = CliChoices.OdeMethods.Parse(parse.GetValue(method) ?? "euler", "--method");
-        return new OdeSamplingOptions { Solver = solver.Solver(parse, odeMethod, steps) };
+        OdeMethod? odeMethod = parse.GetValue(method) is { } name ? CliChoices.OdeMethods.Parse(name, "--method") : null;
+        if (parse.IsGiven(timeGrid) && parse.GetValue(timeGrid) == TimeGridKind.Adapted && odeMethod == OdeMethod.DormandPrince5)
+        {
+            throw new UserInputException("--time-grid adapted: applies only to the fixed-step ODE methods (euler, midpoint, heun, rk4)");
+        }
+
+        return new OdeSamplingOptions
+        {
+            Solver = new OdeSolverOptions
+            {
+                Method = odeMethod,
+                Steps = parse.IsGiven(steps) ? parse.GetValue(steps) : null,
+                TimeGrid = parse.IsGiven(timeGrid) ? parse.GetValue(timeGrid) : null,
+                Tolerances = solver.Read(parse),
+            },
+        };
     }
 
-    private static SdeSamplingOptions SdeOptions(ParseResult parse, Option<string?> method, Option<int> steps, ToleranceOptions solver, Option<double> eps, Option<DiffusionSchedule> diffusion, Option<bool> denoise)
+    private static SdeSamplingOptions SdeOptions(ParseResult parse, Option<string?> method, Option<int> steps, Option<TimeGridKind> timeGrid, ToleranceOptions solver, Option<double> eps, Option<DiffusionSchedule> diffusion, Option<bool> denoise)
     {
+        if (parse.GetValue(timeGrid) == TimeGridKind.Adapted)
+        {
+            throw new UserInputException("--time-grid adapted: applies only to the fixed-step ODE methods (euler, midpoint, heun, rk4)");
+        }
+
         parse.Refuse("applies only to --sampler ode --method dopri5", [.. solver.All]);
         return new SdeSamplingOptions
         {
@@ -156,9 +152,9 @@ public static class SampleCommand
         };
     }
 
-    private static string Describe(SamplingOptions options) => options switch
+    public static string Describe(SamplingOptions options) => options switch
     {
-        OdeSamplingOptions ode => $"ode {CliChoices.OdeMethods.Name(ode.Solver.Method)}",
+        OdeSamplingOptions ode => $"ode {CliChoices.OdeMethods.Name(ode.Solver.Method ?? OdeMethod.Euler)}",
         SdeSamplingOptions sde => $"sde {CliChoices.SdeMethods.Name(sde.Method)}",
         _ => options.ToString(),
     } + (options.Autoguidance is { IsActive: true } autoguidance ? $", autoguidance {autoguidance.Weight}" : "");

@@ -93,7 +93,7 @@ public static class ModelRewriteCommand
                 var recommended = new RecommendedSampling(parse.GetValue(method), parse.InRange(steps, 1, 1_000_000), parse.InRange(guidance, 0.0, 100.0), parse.GetValue(interval));
                 if (parse.GetValue(timeGrid) == TimeGridKind.Adapted)
                 {
-                    using var model = Runtime.FlowModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
+                    using var model = Runtime.VelocityModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
                     Conditioning? conditioning = classes ? new Conditioning(ClassSelection.All, recommended.Guidance, recommended.Interval) : null;
                     recommended = recommended with { Grid = model.AdaptedTimeGrid(recommended.Steps, conditioning) };
                 }
@@ -102,7 +102,7 @@ public static class ModelRewriteCommand
                 {
                     double weight = parse.InRange(autoguidance, 0.0, 100.0)
                         ?? throw new UserInputException($"--autoguidance: give a weight from 0 to 100 for --weak-model {weak}");
-                    using var model = Runtime.FlowModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
+                    using var model = Runtime.VelocityModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
                     model.RequireWeakModel(new Autoguidance(weak, weight));
                     string folder = Path.GetDirectoryName(Path.GetFullPath(parse.GetValue<string>("--out")!))!;
                     recommended = recommended with { Autoguidance = new RecommendedAutoguidance(Path.GetRelativePath(folder, Path.GetFullPath(weak)), weight) };

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FlowMatching.Cli;
 using FlowMatching.Runtime.Options;
+using FlowMatching.Runtime.Sampling;
 
 namespace FlowMatching.Runtime.Figures;
 
@@ -47,13 +48,16 @@ public static class ImagePathFigure
 
             int[] wanted = Enumerable.Range(0, columns).Select(c => (int)Math.Round(c * (double)stepCount / (columns - 1))).ToArray();
             var strips = Enumerable.Range(0, rows).Select(_ => new List<float[]>()).ToArray();
-            Conditioning? conditioning = guidanceOptions.Read(parse, model);
-            var options = new OdeSamplingOptions
+            var request = new OdeSamplingOptions
             {
-                Solver = new OdeSolverOptions { Steps = stepCount },
-                Conditioning = conditioning,
-                Autoguidance = autoguidanceOptions.Read(parse, model, conditioning),
+                Solver = new OdeSolverOptions { Method = OdeMethod.Euler, Steps = stepCount },
+                Conditioning = guidanceOptions.Read(parse, model),
+                Autoguidance = autoguidanceOptions.Read(parse),
             };
+            ResolvedSampling resolved = model.Resolve(request, cancellation);
+            autoguidanceOptions.Check(resolved.Options, model);
+            RecommendationReport.Write(model, resolved);
+            SamplingOptions options = resolved.Options;
             foreach (var _ in model.SampleChunks(rows, options, parse.GetValue(seed), observer: (first, step, t, points) =>
             {
                 if (wanted.Contains(step))

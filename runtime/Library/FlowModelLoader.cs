@@ -27,7 +27,7 @@ internal static class FlowModelLoader
         }
 
         options.Logger.LogInformation("exact velocity field of {Target} ({Interpolant} interpolant, d = {Dimension}), no ONNX model", name, interpolant.Name, mixture.Dimension);
-        return new FlowModel(source, new GaussianMixtureVelocityField(mixture, interpolant), interpolant, null, null, "closed form");
+        return new VelocityModel(source, new GaussianMixtureVelocityField(mixture, interpolant), interpolant, null, null, "closed form", options);
     }
 
     public static FlowModel LoadOnnx(string path, ModelLoadOptions options)
@@ -54,11 +54,12 @@ internal static class FlowModelLoader
             }
 
             int threads = cuda ? 1 : options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
-            if (session.ModelMetadata.CustomMetadataMap.TryGetValue(MetadataKeys.Sampler, out string? method))
+            if (session.ModelMetadata.CustomMetadataMap.TryGetValue(MetadataKeys.Sampler, out string? stored))
             {
+                SamplerSpec method = SamplerSpec.Parse(stored, path);
                 List<InferenceSession> sessions = [session, .. MoreSessions(path, threads - 1)];
                 options.Logger.LogInformation("{Path} on ONNX Runtime {Provider}: a sampler graph ({Method}), one call per chunk, {Threads} thread(s)", path, cuda ? "CUDA" : "CPU", method, threads);
-                return new FlowModel(path, new OnnxSamplerGraph(sessions, method, path), ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, path), cuda ? "CUDA" : "CPU");
+                return new SamplerGraphModel(path, new OnnxSamplerGraph(sessions, method, path), ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, path), cuda ? "CUDA" : "CPU");
             }
 
             var signature = OnnxSignature.Resolve(session, path);
@@ -81,7 +82,7 @@ internal static class FlowModelLoader
             parts.Add(new OnnxVelocityField(session, signature, rebindEachEvaluation: cuda, classes));
             parts.AddRange(MoreSessions(path, threads - 1).Select(more => new OnnxVelocityField(more, signature, rebindEachEvaluation: false, classes)));
 
-            return new FlowModel(path, new RowParallelField(parts), interpolant, contract, signature, provider) { LoadOptions = options };
+            return new VelocityModel(path, new RowParallelField(parts), interpolant, contract, signature, provider, options);
         }
         catch
         {

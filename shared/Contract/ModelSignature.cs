@@ -1,6 +1,9 @@
 namespace FlowMatching.Contract;
 
-/// <summary>The graph interface of an exported velocity field: b_t(x) as v = f(x, t).</summary>
+/// <summary>
+/// The graph interfaces of exported models, every input and output named once: a velocity field b_t(x) as
+/// v = f(x, t[, y]), and a sampler graph as x1 = f(z[, y]).
+/// </summary>
 public static class ModelSignature
 {
     /// <summary>float [batch, d]: the points (or [batch, C, H, W]: the images).</summary>
@@ -14,6 +17,12 @@ public static class ModelSignature
 
     /// <summary>float [batch, d]: the velocity at each point.</summary>
     public const string VelocityOutput = "v";
+
+    /// <summary>float [batch, ...]: a sampler graph's starting noise.</summary>
+    public const string NoiseInput = "z";
+
+    /// <summary>float [batch, ...]: a sampler graph's samples, in the data's units.</summary>
+    public const string SampleOutput = "x1";
 
     /// <summary>The symbolic name of the batch dimension.</summary>
     public const string BatchDimension = "batch";

@@ -22,7 +22,7 @@ public sealed class AllocationTests
             Models.Export(network, options, files["m.onnx"]);
         }
 
-        using FlowModel model = FlowModel.Load(files["m.onnx"], new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu, Threads = 1 });
+        using VelocityModel model = VelocityModel.Load(files["m.onnx"], new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu, Threads = 1 });
         var points = new float[2 * 500];
         long Allocated(int steps)
         {

@@ -18,10 +18,10 @@ public sealed class AutoguidanceTests
     private static readonly string Gmm8 = RepositoryFiles.Path("models", "gmm8.onnx");
     private static readonly string Reflow = RepositoryFiles.Path("models", "gmm8-reflow.onnx");
 
-    private static FlowModel Open(string path) => FlowModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
+    private static VelocityModel Open(string path) => VelocityModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
 
     // One Euler step from t = 0 to 1 moves each point by the field at t = 0, so the step is the field itself.
-    private static float[] OneStep(FlowModel model, float[] start, Autoguidance? autoguidance) =>
+    private static float[] OneStep(VelocityModel model, float[] start, Autoguidance? autoguidance) =>
         model.Transport(start, new OdeSamplingOptions { Solver = new() { Method = OdeMethod.Euler, Steps = 1 }, Autoguidance = autoguidance });
 
     [TestMethod]
@@ -29,8 +29,8 @@ public sealed class AutoguidanceTests
     {
         var random = new RandomStream(5, 0);
         float[] start = Enumerable.Range(0, 200).Select(_ => (float)(2 * random.NextGaussian())).ToArray();
-        using FlowModel model = Open(Gmm8);
-        using FlowModel weak = Open(Reflow);
+        using VelocityModel model = Open(Gmm8);
+        using VelocityModel weak = Open(Reflow);
         float[] plain = OneStep(model, start, null);
         CollectionAssert.AreEqual(plain, OneStep(model, start, new Autoguidance("no-such-file.onnx", 1)), "w = 1 is the model alone, its weak model never opened");
         CollectionAssert.AreEqual(OneStep(weak, start, null), OneStep(model, start, new Autoguidance(Reflow, 0)), "w = 0 is the weak model alone");
@@ -51,7 +51,7 @@ public sealed class AutoguidanceTests
     [TestMethod]
     public void AWeakModelOfOtherDataIsRefusedNamingIt()
     {
-        using FlowModel model = Open(Gmm8);
+        using VelocityModel model = Open(Gmm8);
         var options = new OdeSamplingOptions { Autoguidance = new Autoguidance(RepositoryFiles.Path("models", "checkerboard.onnx"), 2) };
         var error = Assert.ThrowsExactly<ModelContractException>(() => model.Sample(10, options));
         StringAssert.Contains(error.Message, "checkerboard.onnx: cannot guide");
@@ -74,7 +74,7 @@ public sealed class AutoguidanceTests
         File.Copy(Reflow, files["weak.onnx"]);
         var (code, error) = CommandLine.Trainer("recommend", "--model", Gmm8, "--method", "euler", "--steps", "10", "--weak-model", files["weak.onnx"], "--autoguidance", "1.5", "--out", files["m.onnx"]);
         Assert.AreEqual(0, code, error);
-        using (FlowModel model = Open(files["m.onnx"]))
+        using (VelocityModel model = Open(files["m.onnx"]))
         {
             Assert.AreEqual(new RecommendedAutoguidance("weak.onnx", 1.5), model.Contract!.Recommended!.Autoguidance, "stored relative to the model's folder");
         }

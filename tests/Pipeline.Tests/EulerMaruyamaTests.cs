@@ -1,5 +1,6 @@
 using FlowMatching.Interpolants;
 using FlowMatching.Runtime.Integrators;
+using FlowMatching.Runtime.Options;
 
 namespace FlowMatching.Tests;
 
@@ -7,7 +8,7 @@ namespace FlowMatching.Tests;
 public sealed class EulerMaruyamaTests
 {
     private static SdeSolver Solver(double eps, int steps, long seed, double tEnd = SdeSolver.TutorialEnd) =>
-        new(new EulerMaruyamaStep(), new SdeCoefficients(new LinearInterpolant(), eps, constantDiffusion: false), steps, seed, tEnd);
+        new(new EulerMaruyamaStep(), new SdeCoefficients(new LinearInterpolant(), eps, DiffusionSchedule.Alpha), steps, seed, tEnd);
 
     [TestMethod]
     public void EveryStepFollowsTheTutorialsDriftWithStandardNormalNoise()
@@ -25,7 +26,7 @@ public sealed class EulerMaruyamaTests
         }
 
         var paths = new List<float[]> { (float[])x.Clone() };
-        Solver(eps, steps, seed: 9).Solve(new ConstantField((float)c0, (float)c1), x, firstSampleIndex: 7, observer: (_, _, points) => paths.Add(points.ToArray()));
+        Solver(eps, steps, seed: 9).Integrate(new ConstantField((float)c0, (float)c1), x, firstSampleIndex: 7, observer: (_, _, points) => paths.Add(points.ToArray()));
         Assert.AreEqual(steps + 1, paths.Count);
         double dt = SdeSolver.TutorialEnd / steps;
         var xi = new double[steps, 2 * n];
@@ -65,12 +66,12 @@ public sealed class EulerMaruyamaTests
     {
         // Sample 12 integrated alone, or as the third row of a batch starting at sample 10, takes the same path.
         float[] alone = [0.3f, -0.2f];
-        Solver(2.0, 5, seed: 3).Solve(new OscillatingLinearField(2), alone, firstSampleIndex: 12);
+        Solver(2.0, 5, seed: 3).Integrate(new OscillatingLinearField(2), alone, firstSampleIndex: 12);
         float[] batch = [1f, 1f, -1f, 0.5f, 0.3f, -0.2f, 2f, 2f];
-        Solver(2.0, 5, seed: 3).Solve(new OscillatingLinearField(2), batch, firstSampleIndex: 10);
+        Solver(2.0, 5, seed: 3).Integrate(new OscillatingLinearField(2), batch, firstSampleIndex: 10);
         CollectionAssert.AreEqual(alone, batch[4..6]);
         float[] shifted = [0.3f, -0.2f];
-        Solver(2.0, 5, seed: 3).Solve(new OscillatingLinearField(2), shifted, firstSampleIndex: 13);
+        Solver(2.0, 5, seed: 3).Integrate(new OscillatingLinearField(2), shifted, firstSampleIndex: 13);
         CollectionAssert.AreNotEqual(alone, shifted);
     }
 
@@ -79,14 +80,14 @@ public sealed class EulerMaruyamaTests
     {
         // With eps = 0 the scheme is pure Euler on b: the score term and the noise vanish.
         float[] x = [1f];
-        Solver(0, steps: 2, seed: 1, tEnd: 1.0).Solve(new ConstantField(2f), x, 0);
+        Solver(0, steps: 2, seed: 1, tEnd: 1.0).Integrate(new ConstantField(2f), x, 0);
         Assert.AreEqual(3f, x[0], 1e-6f);
 
         // With eps > 0, one step from t = 0 (alpha = 1, beta = 0) with b = 0: alpha s = -x, so
         // E[x'] = x (1 - eps dt) and Var[x'] = 2 eps alpha dt, checked over many samples.
         const int n = 200000;
         float[] many = Enumerable.Repeat(1f, n).ToArray();
-        Solver(0.5, steps: 1, seed: 4, tEnd: 0.1).Solve(new ConstantField(0f), many, 0);
+        Solver(0.5, steps: 1, seed: 4, tEnd: 0.1).Integrate(new ConstantField(0f), many, 0);
         double mean = many.Average();
         Assert.AreEqual(1 - 0.5 * 0.1, mean, 0.002);
         double variance = many.Select(v => (v - mean) * (v - mean)).Average();
@@ -99,7 +100,7 @@ public sealed class EulerMaruyamaTests
         float[] Run(long seed)
         {
             float[] x = [0.1f, 0.2f, 0.3f, 0.4f];
-            Solver(2.0, 80, seed).Solve(new OscillatingLinearField(2), x, 0);
+            Solver(2.0, 80, seed).Integrate(new OscillatingLinearField(2), x, 0);
             return x;
         }
 
@@ -112,7 +113,7 @@ public sealed class EulerMaruyamaTests
     {
         float[] sde = [1f, 2f];
         float[] ode = [1f, 2f];
-        Solver(0, 80, 1).Solve(new OscillatingLinearField(2), sde, 0);
+        Solver(0, 80, 1).Integrate(new OscillatingLinearField(2), sde, 0);
         new FixedStepOdeSolver(new EulerStep(), 80).Solve(new OscillatingLinearField(2), ode, 0, SdeSolver.TutorialEnd);
         CollectionAssert.AreEqual(ode, sde, new Tolerance(1e-6f));
     }

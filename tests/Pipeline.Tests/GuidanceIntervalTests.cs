@@ -44,15 +44,12 @@ public sealed class GuidanceIntervalTests
         var limited = new GuidedField(field, new Conditioning(ClassSelection.All, w, new GuidanceInterval(0.2, 0.6)));
         var everywhere = new GuidedField(field, new Conditioning(ClassSelection.All, w));
         var alone = new GuidedField(field, new Conditioning(ClassSelection.All, 1));
-        foreach (GuidedField guided in new[] { limited, everywhere, alone })
-        {
-            guided.BeginChunk(first: 1, count: n);
-        }
+        long[] classes = [.. Enumerable.Range(1, n).Select(i => (long)(i % field.Classes))];
 
         float[] Velocity(GuidedField guided, double t)
         {
             var v = new float[x.Length];
-            guided.Evaluate(t, x, v);
+            guided.Evaluate(t, x, classes, v);
             return v;
         }
 

@@ -11,8 +11,7 @@ namespace FlowMatching.Tests;
 public sealed class ImageModelTests
 {
     /// <summary>The class-conditional network inside a loaded image model, to evaluate it with explicit classes.</summary>
-    internal static IClassConditionalField ConditionalField(FlowModel model) => (IClassConditionalField)typeof(FlowModel)
-        .GetField("_model", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(model)!;
+    internal static IClassConditionalField ConditionalField(FlowModel model) => (IClassConditionalField)((VelocityModel)model).Network;
 
     internal static string TinyModel(TestFiles files)
     {
@@ -96,11 +95,10 @@ public sealed class ImageModelTests
         var random = new Randomness.RandomStream(2, 2);
         float[] x = Enumerable.Range(0, n * 64).Select(_ => (float)random.NextGaussian()).ToArray();
         var guided = new GuidedField(field, new Conditioning(ClassSelection.All, w));
-        guided.BeginChunk(first: 4, count: n);
-        var combined = new float[x.Length];
-        guided.Evaluate(0.3, x, combined);
-
         long[] classes = Enumerable.Range(4, n).Select(i => (long)(i % 3)).ToArray();
+        var combined = new float[x.Length];
+        guided.Evaluate(0.3, x, classes, combined);
+
         var conditional = new float[x.Length];
         var unconditional = new float[x.Length];
         field.Evaluate(0.3, x, classes, conditional);

@@ -21,7 +21,7 @@ public sealed class LibraryApiTests
         string shipped = RepositoryFiles.Path("models", "gmm8.onnx");
         SamplingOptions options = sampler == "ode" ? new OdeSamplingOptions() : new SdeSamplingOptions();
         float[] samples;
-        using (FlowModel model = FlowModel.Load(shipped, Cpu))
+        using (VelocityModel model = VelocityModel.Load(shipped, Cpu))
         {
             Assert.AreEqual(2, model.Dimension);
             Assert.AreEqual("gmm8", model.Contract!.Target);
@@ -35,11 +35,39 @@ public sealed class LibraryApiTests
     }
 
     [TestMethod]
+    public void TheLibraryFollowsTheShippedImageModelsRecommendationAsTheCliDoes()
+    {
+        using var files = new TestFiles();
+        string shipped = RepositoryFiles.Path("models", "fashion-mnist.onnx");
+        var asked = new OdeSamplingOptions { Conditioning = new Conditioning(ClassSelection.All) };
+        float[] recommended, plain;
+        using (VelocityModel model = VelocityModel.Load(shipped, Cpu))
+        {
+            ResolvedSampling resolved = model.Resolve(asked);
+            CollectionAssert.AreEqual(new[] { RecommendedSetting.Solver, RecommendedSetting.Guidance, RecommendedSetting.GuidanceInterval }, resolved.Adopted.ToArray());
+            Assert.AreEqual(OdeMethod.Heun, ((OdeSamplingOptions)resolved.Options).Solver.Method);
+            recommended = model.Sample(10, asked, seed: 4);
+            plain = model.Sample(10, asked with { UseRecommendation = false }, seed: 4);
+        }
+
+        var (code, error) = CommandLine.Runtime("sample", "--model", shipped, "--provider", "cpu", "--class", "all", "--n", "10", "--seed", "4", "--out", files["r.npy"]);
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(error, "recommends ode heun 20 steps");
+        (code, error) = CommandLine.Runtime("sample", "--model", shipped, "--provider", "cpu", "--class", "all", "--n", "10", "--seed", "4", "--out", files["p.npy"],
+            "--method", "euler", "--steps", "80", "--guidance", "1", "--guidance-interval", "0,1");
+        Assert.AreEqual(0, code, error);
+        Assert.IsFalse(error.Contains("recommends", StringComparison.Ordinal), error);
+        CollectionAssert.AreEqual(NpyFile.ReadFloat32(files["r.npy"]).Values, recommended);
+        CollectionAssert.AreEqual(NpyFile.ReadFloat32(files["p.npy"]).Values, plain);
+        Assert.IsFalse(recommended.SequenceEqual(plain));
+    }
+
+    [TestMethod]
     public void ApiLogLikelihoodEqualsTheCliColumn()
     {
         using var files = new TestFiles();
         string shipped = RepositoryFiles.Path("models", "gmm8.onnx");
-        using FlowModel model = FlowModel.Load(shipped, Cpu);
+        using VelocityModel model = VelocityModel.Load(shipped, Cpu);
         float[] points = model.Sample(200, new OdeSamplingOptions(), seed: 3);
         LogLikelihoodResult result = model.LogLikelihood(points);
         Assert.AreEqual(DivergenceEstimator.Exact, result.Estimator);
@@ -55,7 +83,7 @@ public sealed class LibraryApiTests
     [TestMethod]
     public void StreamingChunksConcatenateToTheWholeSample()
     {
-        using FlowModel model = FlowModel.Load("exact:gmm8");
+        using VelocityModel model = VelocityModel.Load("exact:gmm8");
         var options = new OdeSamplingOptions { Solver = new OdeSolverOptions { Method = OdeMethod.Heun, Steps = 20 }, Chunk = 64 };
         float[] whole = model.Sample(250, options, seed: 1);
         SampleChunk[] chunks = model.SampleChunks(250, options with { Chunk = 100 }, seed: 1).ToArray();
@@ -67,7 +95,7 @@ public sealed class LibraryApiTests
     [TestMethod]
     public void TransportOfTheBaseDrawsEqualsSampling()
     {
-        using FlowModel model = FlowModel.Load("exact:gmm8");
+        using VelocityModel model = VelocityModel.Load("exact:gmm8");
         var options = new SdeSamplingOptions { Steps = 30 };
         float[] sampled = model.Sample(50, options, seed: 4, offset: 10);
         var start = new float[100];
@@ -83,7 +111,7 @@ public sealed class LibraryApiTests
     [TestMethod]
     public void ProgressAndCancellationReachTheCaller()
     {
-        using FlowModel model = FlowModel.Load("exact:gmm8");
+        using VelocityModel model = VelocityModel.Load("exact:gmm8");
         var reports = new List<long>();
         model.Sample(30, new OdeSamplingOptions { Chunk = 10 }, progress: new Reports(reports));
         CollectionAssert.AreEqual(new long[] { 10, 20, 30 }, reports);
@@ -97,7 +125,7 @@ public sealed class LibraryApiTests
     [TestMethod]
     public void SettingsThatDoNotApplyAreTypedErrors()
     {
-        using FlowModel model = FlowModel.Load("exact:gmm8");
+        using VelocityModel model = VelocityModel.Load("exact:gmm8");
         var e = Assert.ThrowsExactly<InvalidSettingException>(() => model.Sample(1, new OdeSamplingOptions { Solver = new() { Method = OdeMethod.DormandPrince5, Steps = 10 } }));
         Assert.AreEqual("Steps", e.Setting);
         e = Assert.ThrowsExactly<InvalidSettingException>(() => model.Sample(1, new OdeSamplingOptions { Solver = new() { Tolerances = new() } }));

@@ -17,7 +17,7 @@ public sealed class QuantizationTests
     public void Int8FieldStaysNearTheFloatField(string file, double early, double middle, double late)
     {
         using var files = new TestFiles();
-        using FlowModel quantized = FlowModel.Load(QuantizeShipped(files, file, "weights"), Cpu), exact = FlowModel.Load(RepositoryFiles.Path("models", file), Cpu);
+        using VelocityModel quantized = VelocityModel.Load(QuantizeShipped(files, file, "weights"), Cpu), exact = VelocityModel.Load(RepositoryFiles.Path("models", file), Cpu);
         var random = new Randomness.RandomStream(8, 1);
         float[] x = Enumerable.Range(0, 2 * 2000).Select(_ => (float)(3 * random.NextGaussian())).ToArray();
         AssertFieldsClose(exact, quantized, _ => x, [(0.1, early), (0.5, middle), (0.9, late)], $"{file} int8 field error");
@@ -34,7 +34,7 @@ public sealed class QuantizationTests
     public void CalibratedInt8FieldStaysNearTheFloatFieldOnTheModelsPaths(string file, double early, double middle, double late)
     {
         using var files = new TestFiles();
-        using FlowModel quantized = FlowModel.Load(QuantizeShipped(files, file, "weights", "--activations", "calibrated"), Cpu), exact = FlowModel.Load(RepositoryFiles.Path("models", file), Cpu);
+        using VelocityModel quantized = VelocityModel.Load(QuantizeShipped(files, file, "weights", "--activations", "calibrated"), Cpu), exact = VelocityModel.Load(RepositoryFiles.Path("models", file), Cpu);
         float[] x1 = exact.Sample(2000, new OdeSamplingOptions());
         var random = new Randomness.RandomStream(9, 1);
         float[] z = Enumerable.Range(0, x1.Length).Select(_ => (float)random.NextGaussian()).ToArray();
@@ -47,7 +47,7 @@ public sealed class QuantizationTests
     public void Int8SamplesDoNotDependOnTheChunkAndKeepTheModes()
     {
         using var files = new TestFiles();
-        using FlowModel quantized = FlowModel.Load(QuantizeShipped(files, "gmm8.onnx", "weights"), Cpu);
+        using VelocityModel quantized = VelocityModel.Load(QuantizeShipped(files, "gmm8.onnx", "weights"), Cpu);
 
         // Each point is quantized on its own: how the points are chunked changes nothing.
         CollectionAssert.AreEqual(quantized.Sample(300, new OdeSamplingOptions { Chunk = 300 }), quantized.Sample(300, new OdeSamplingOptions { Chunk = 7 }));
@@ -67,7 +67,7 @@ public sealed class QuantizationTests
     public void Int8UNetConvolutionsStayNearTheFloatFieldWhateverTheBatch(string activations)
     {
         using var files = new TestFiles();
-        using FlowModel quantized = FlowModel.Load(QuantizeShipped(files, "fashion-mnist.onnx", "kernels", "--activations", activations), Cpu), exact = FlowModel.Load(RepositoryFiles.Path("models", "fashion-mnist.onnx"), Cpu);
+        using VelocityModel quantized = VelocityModel.Load(QuantizeShipped(files, "fashion-mnist.onnx", "kernels", "--activations", activations), Cpu), exact = VelocityModel.Load(RepositoryFiles.Path("models", "fashion-mnist.onnx"), Cpu);
         IClassConditionalField Field(FlowModel model) => ImageModelTests.ConditionalField(model);
         const int n = 8;
         var random = new Randomness.RandomStream(5, 1);
@@ -101,7 +101,7 @@ public sealed class QuantizationTests
     }
 
     // The two models' fields at each time t on the points given for t, within that time's bound.
-    private static void AssertFieldsClose(FlowModel exact, FlowModel quantized, Func<double, float[]> pointsAt, (double T, double Bound)[] bounds, string what)
+    private static void AssertFieldsClose(VelocityModel exact, VelocityModel quantized, Func<double, float[]> pointsAt, (double T, double Bound)[] bounds, string what)
     {
         foreach ((double t, double bound) in bounds)
         {

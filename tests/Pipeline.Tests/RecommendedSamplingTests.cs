@@ -16,7 +16,7 @@ public sealed class RecommendedSamplingTests
         using var files = new TestFiles();
         var (code, error) = CommandLine.Trainer("recommend", "--model", RepositoryFiles.Path("models", "gmm8.onnx"), "--method", "heun", "--steps", "5", "--out", files["r.onnx"]);
         Assert.AreEqual(0, code, error);
-        using (FlowModel model = FlowModel.Load(files["r.onnx"], new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
+        using (VelocityModel model = VelocityModel.Load(files["r.onnx"], new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
         {
             Assert.AreEqual(new OdeSolverOptions { Method = OdeMethod.Heun, Steps = 5 }, model.RecommendedSolver);
         }
@@ -62,7 +62,7 @@ public sealed class RecommendedSamplingTests
         string reflow = RepositoryFiles.Path("models", "gmm8-reflow.onnx");
         var (code, error) = CommandLine.Trainer("recommend", "--model", reflow, "--method", "euler", "--steps", "4", "--time-grid", "adapted", "--out", files["r.onnx"]);
         Assert.AreEqual(0, code, error);
-        using (FlowModel model = FlowModel.Load(files["r.onnx"], new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
+        using (VelocityModel model = VelocityModel.Load(files["r.onnx"], new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
         {
             IReadOnlyList<double> grid = model.Contract!.Recommended!.Grid!;
             CollectionAssert.AreEqual(model.AdaptedTimeGrid(4), grid.ToArray());

@@ -45,13 +45,13 @@ public sealed class ReflowTests
         new StandardNormal(2).Sample(new RandomStream(11, 1), z);
         static OdeSamplingOptions Ode(OdeMethod method, int steps) => new() { Solver = new() { Method = method, Steps = steps } };
         float[] reference, teacherOneStep, studentOneStep;
-        using (FlowModel model = FlowModel.Load(teacher, Cpu))
+        using (VelocityModel model = VelocityModel.Load(teacher, Cpu))
         {
             reference = model.Transport(z, Ode(OdeMethod.RungeKutta4, 20));
             teacherOneStep = model.Transport(z, Ode(OdeMethod.Euler, 1));
         }
 
-        using (FlowModel student = FlowModel.Load(files["r.onnx"], Cpu))
+        using (VelocityModel student = VelocityModel.Load(files["r.onnx"], Cpu))
         {
             StringAssert.StartsWith(student.Contract!.Teacher, "gmm8.onnx rk4:20 pairs:2000");
             Assert.AreEqual("gmm8", student.Contract.Target);

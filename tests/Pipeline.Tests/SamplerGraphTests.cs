@@ -28,7 +28,7 @@ public sealed class SamplerGraphTests
 
         using (FlowModel graph = FlowModel.Load(files["s.onnx"], Cpu))
         {
-            Assert.AreEqual($"euler:{steps}", graph.SamplerGraph);
+            Assert.AreEqual($"euler:{steps}", ((SamplerGraphModel)graph).Method.ToString());
             fused = graph.Sample(500, new OdeSamplingOptions { Chunk = 128 }, seed: 3, offset: 7);
             Assert.ThrowsExactly<Errors.InvalidSettingException>(() => graph.Sample(5, new OdeSamplingOptions { Solver = new() { Method = OdeMethod.Heun } }));
         }
@@ -50,7 +50,7 @@ public sealed class SamplerGraphTests
         CollectionAssert.AreEqual(new long[] { 512, 2 }, mlp.Initializer.Single(i => i.Name == "layer0.weight.points").Dims.ToArray());
         CollectionAssert.AreEqual(new long[] { 512, 16 }, mlp.Initializer.Single(i => i.Name == "layer0.weight.time").Dims.ToArray());
         NodeProto[] firstLayers = mlp.Node.Where(n => n.Input.Contains("layer0.weight.points")).ToArray();
-        CollectionAssert.AreEqual(new[] { SamplerGraph.NoiseInput, "step0/x_next", "step1/x_next" }, firstLayers.Select(n => n.Input[0]).ToArray());
+        CollectionAssert.AreEqual(new[] { Contract.ModelSignature.NoiseInput, "step0/x_next", "step1/x_next" }, firstLayers.Select(n => n.Input[0]).ToArray());
         CollectionAssert.AreEqual(new[] { "step0/layer0.linear.time_bias", "step1/layer0.linear.time_bias", "step2/layer0.linear.time_bias" }, firstLayers.Select(n => n.Input[2]).ToArray());
 
         // The U-Net's points enter through a convolution: its steps keep a time per row.

@@ -3,6 +3,7 @@ using FlowMatching.Interpolants;
 using FlowMatching.Io;
 using FlowMatching.Metrics;
 using FlowMatching.Runtime.Integrators;
+using FlowMatching.Runtime.Options;
 using FlowMatching.Velocity;
 
 namespace FlowMatching.Tests;
@@ -29,8 +30,8 @@ public sealed class SdeSamplingTests
             normal.SampleIndexed(8, i, x.AsSpan(2 * i, 2));
         }
 
-        var solver = new SdeSolver(Rules.Sde(method), new SdeCoefficients(interpolant, constantDiffusion ? 0.5 : 2.0, constantDiffusion), 100, seed: 8, denoise: denoise);
-        int evaluations = solver.Solve(field, x, 0);
+        var solver = new SdeSolver(Rules.Sde(method), new SdeCoefficients(interpolant, constantDiffusion ? 0.5 : 2.0, constantDiffusion ? DiffusionSchedule.Constant : DiffusionSchedule.Alpha), 100, seed: 8, denoise: denoise);
+        int evaluations = solver.Integrate(field, x, 0);
         Assert.AreEqual(100 * Rules.Sde(method).Evaluations + (denoise ? 1 : 0), evaluations);
 
         double meanX = 0, meanY = 0;
@@ -65,8 +66,8 @@ public sealed class SdeSamplingTests
     public void ConstantDiffusionDividesTheAlphaScoreByAlpha()
     {
         IInterpolant interpolant = new TrigonometricInterpolant();
-        var alpha = new SdeCoefficients(interpolant, 2.0, constantDiffusion: false);
-        var constant = new SdeCoefficients(interpolant, 2.0, constantDiffusion: true);
+        var alpha = new SdeCoefficients(interpolant, 2.0, DiffusionSchedule.Alpha);
+        var constant = new SdeCoefficients(interpolant, 2.0, DiffusionSchedule.Constant);
         double t = 0.4, b = 1.3, x = -0.7;
         double alphaScore = interpolant.AlphaScore(t, b, x);
         Assert.AreEqual(b + 2.0 * alphaScore, alpha.Drift(t, b, x), 1e-12);

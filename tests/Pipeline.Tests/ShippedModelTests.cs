@@ -25,7 +25,7 @@ public sealed class ShippedModelTests
     [DataRow("checkerboard", "512,512,512,512", "relu", "none", 0.99)]
     public void ShippedModelCarriesTheContractOfItsDocumentedCommand(string target, string hidden, string activation, string timeEmbedding, double ema)
     {
-        using FlowModel model = FlowModel.Load(RepositoryFiles.Path("models", $"{target}.onnx"), new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
+        using VelocityModel model = VelocityModel.Load(RepositoryFiles.Path("models", $"{target}.onnx"), new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
         ModelContract contract = model.Contract!;
         Assert.AreEqual(target, contract.Target);
         Assert.AreEqual("linear", contract.Interpolant);
@@ -82,7 +82,7 @@ public sealed class ShippedModelTests
     public void ShippedReflowModelSamplesTheRingInItsRecommendedFourEulerSteps()
     {
         string path = RepositoryFiles.Path("models", "gmm8-reflow.onnx");
-        using (FlowModel model = FlowModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
+        using (VelocityModel model = VelocityModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
         {
             Assert.AreEqual("gmm8.onnx rk4:100 pairs:50000", model.Contract!.Teacher);
             RecommendedSampling recommended = model.Contract.Recommended!;
@@ -115,7 +115,7 @@ public sealed class ShippedModelTests
     public void ShippedImageModelDrawsTheAskedClassesWithItsRecommendedSampler()
     {
         string path = RepositoryFiles.Path("models", "fashion-mnist.onnx");
-        using (FlowModel model = FlowModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
+        using (VelocityModel model = VelocityModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
         {
             ModelContract contract = model.Contract!;
             Assert.AreEqual((13000, 128, 0.999, "32,64,64"), (contract.Steps, contract.Batch, contract.EmaDecay, string.Join(",", contract.Hidden)));
@@ -136,7 +136,7 @@ public sealed class ShippedModelTests
     public void ShippedImageModelSamplesUnconditionallyWithItsWeakModel()
     {
         string path = RepositoryFiles.Path("models", "fashion-mnist.onnx");
-        using (FlowModel weak = FlowModel.Load(RepositoryFiles.Path("models", "fashion-mnist-weak.onnx"), new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
+        using (VelocityModel weak = VelocityModel.Load(RepositoryFiles.Path("models", "fashion-mnist-weak.onnx"), new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
         {
             ModelContract contract = weak.Contract!;
             Assert.AreEqual((500, 128, "48,96,96", "fashion-mnist"), (contract.Steps, contract.Batch, string.Join(",", contract.Hidden), contract.Target));
@@ -170,7 +170,7 @@ public sealed class ShippedModelTests
     [TestMethod]
     public void TrainedFieldIsCloseToTheExactOneAwayFromTheEnd()
     {
-        using FlowModel model = FlowModel.Load(RepositoryFiles.Path("models", "gmm8.onnx"), new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
+        using VelocityModel model = VelocityModel.Load(RepositoryFiles.Path("models", "gmm8.onnx"), new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
         var exact = new GaussianMixtureVelocityField(GaussianMixture.Ring8(), new LinearInterpolant());
         double[] times = [0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 0.99];
         double[] errors = times.Select(t => RelativeError(model.Field, exact, t)).ToArray();

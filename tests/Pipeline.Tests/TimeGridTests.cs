@@ -33,7 +33,7 @@ public sealed class TimeGridTests
     [TestMethod]
     public void AUniformGridGivesTheStepsSamplesByteForByte()
     {
-        using FlowModel model = FlowModel.Load(RepositoryFiles.Path("models", "gmm8.onnx"), Cpu);
+        using VelocityModel model = VelocityModel.Load(RepositoryFiles.Path("models", "gmm8.onnx"), Cpu);
         float[] bySteps = model.Sample(300, new OdeSamplingOptions { Solver = new() { Method = OdeMethod.Heun, Steps = 5 } }, seed: 2);
         float[] byGrid = model.Sample(300, new OdeSamplingOptions { Solver = new() { Method = OdeMethod.Heun, Grid = [0, 0.2, 0.4, 0.6, 0.8, 1] } }, seed: 2);
         Assert.AreEqual(bySteps.Length, byGrid.Length);
@@ -56,7 +56,7 @@ public sealed class TimeGridTests
     [TestMethod]
     public void FourAdaptedEulerStepsLandCloserToTheFlowThanFourUniformOnes()
     {
-        using FlowModel model = FlowModel.Load(RepositoryFiles.Path("models", "gmm8.onnx"), Cpu);
+        using VelocityModel model = VelocityModel.Load(RepositoryFiles.Path("models", "gmm8.onnx"), Cpu);
         double[] grid = model.AdaptedTimeGrid(4);
         CollectionAssert.AreEqual(grid, model.AdaptedTimeGrid(4), "the same model gives the same grid");
         Assert.AreEqual(5, grid.Length);

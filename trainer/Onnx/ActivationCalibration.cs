@@ -40,10 +40,11 @@ public static class ActivationCalibration
         var contract = ModelContract.FromProperties(model.MetadataProps.ToDictionary(p => p.Key, p => p.Value), source);
         using var field = new ProbedField(session, OnnxSignature.Resolve(session, source), contract?.NullClass, maxima);
         int n = Math.Clamp(Values / field.Dimension, 16, 4000);
-        var euler = new OdeTransport(new FixedStepOdeSolver(new EulerStep(), Steps));
-        // The runtime's own sampler (seed 0, one chunk) drives the field, which records the maxima on the way; the
-        // samples themselves are not needed.
-        _ = new Sampler(field, null, euler, n).Sample(0, n, 0, null, CancellationToken.None).ToList();
+        IIntegrator euler = new FixedStepOdeSolver(new EulerStep(), Steps);
+        // The runtime's own sampling loop (seed 0, one chunk) drives the field, which records the maxima on the way;
+        // the samples themselves are not needed.
+        _ = new Sampler(field.Dimension, n, null, 0, (first, points, _, _, cancellation) => euler.Integrate(field, points, first, null, cancellation))
+            .Sample(0, n, 0, null, CancellationToken.None).ToList();
 
         // A model that outputs NaN (or a layer that never turns positive) has no step to fit.
         int bad = Array.FindIndex(field.Highest, h => !(float.IsFinite(h) && h > 0));

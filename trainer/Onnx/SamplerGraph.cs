@@ -14,9 +14,6 @@ namespace FlowMatching.Training.Onnx;
 /// </summary>
 public static class SamplerGraph
 {
-    public const string NoiseInput = "z";
-    public const string SampleOutput = "x1";
-
     public static ModelProto Unroll(ModelProto field, int steps, string source)
     {
         if (steps is < 1 or > 1000)
@@ -45,15 +42,15 @@ public static class SamplerGraph
             unrolled.Initializer.Remove(unrolled.Initializer.Single(i => i.Name == fold.FoldedWeight));
         }
 
-        unrolled.Input.Add(Renamed(x, NoiseInput));
+        unrolled.Input.Add(Renamed(x, ModelSignature.NoiseInput));
         unrolled.Input.AddRange(graph.Input.Where(i => i.Name == ModelSignature.ClassInput));
-        unrolled.Output.Add(Renamed(x, SampleOutput));
+        unrolled.Output.Add(Renamed(x, ModelSignature.SampleOutput));
         var builder = new OnnxGraphBuilder(unrolled);
         // Without the fold a step's time is a column as long as the batch.
-        string? batch = fold is not null ? null : builder.Node("Slice", "sampler/batch_size", [builder.Node("Shape", "sampler/z_shape", [NoiseInput]), builder.Initializer("sampler/zero", [0L], 1), builder.Initializer("sampler/one", [1L], 1)]);
+        string? batch = fold is not null ? null : builder.Node("Slice", "sampler/batch_size", [builder.Node("Shape", "sampler/z_shape", [ModelSignature.NoiseInput]), builder.Initializer("sampler/zero", [0L], 1), builder.Initializer("sampler/one", [1L], 1)]);
         string h = builder.Initializer("sampler/step_size", [1f / steps], 1);
         var shared = new HashSet<string>(graph.Initializer.Select(i => i.Name).Append(ModelSignature.ClassInput));
-        string state = NoiseInput;
+        string state = ModelSignature.NoiseInput;
         for (int k = 0; k < steps; k++)
         {
             string time = builder.Initializer($"step{k}/t_value", [(float)k / steps], 1);
@@ -88,20 +85,20 @@ public static class SamplerGraph
             }
 
             string moved = builder.Node("Mul", $"step{k}/h_v", [Map(ModelSignature.VelocityOutput), h]);
-            state = builder.Node("Add", k == steps - 1 && !Standardised(field) ? SampleOutput : $"step{k}/x_next", [state, moved]);
+            state = builder.Node("Add", k == steps - 1 && !Standardised(field) ? ModelSignature.SampleOutput : $"step{k}/x_next", [state, moved]);
         }
 
         if (Standardised(field))
         {
             double[] mean = Numbers(field, MetadataKeys.DataMean), std = Numbers(field, MetadataKeys.DataStd);
             string scaled = builder.Node("Mul", "sampler/data_scaled", [state, builder.Initializer("sampler/data_std", std.Select(v => (float)v).ToArray(), 1, std.Length)]);
-            builder.Node("Add", SampleOutput, [scaled, builder.Initializer("sampler/data_mean", mean.Select(v => (float)v).ToArray(), 1, mean.Length)]);
+            builder.Node("Add", ModelSignature.SampleOutput, [scaled, builder.Initializer("sampler/data_mean", mean.Select(v => (float)v).ToArray(), 1, mean.Length)]);
         }
 
         var model = field.Clone();
         model.Graph = unrolled;
         model.DocString = $"Euler sampler of a stochastic-interpolant velocity field, {steps} steps: x1 = sampler(z).";
-        model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.Sampler, Value = $"euler:{steps.ToString(CultureInfo.InvariantCulture)}" });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.Sampler, Value = new SamplerSpec(FixedStepMethod.Euler, steps).ToString() });
         return model;
     }
 

@@ -43,8 +43,8 @@ public sealed class CoupledPairs(string name, float[] noise, float[] data, int d
     /// </summary>
     public static CoupledPairs FromTeacher(ReflowTeacher teacher, long seed, CancellationToken cancellation = default)
     {
-        using FlowModel model = FlowModel.Load(teacher.Path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
-        if (model.SampleShape.Count != 1 || model.Scaling is not null || model.SamplerGraph is not null)
+        using FlowModel loaded = FlowModel.Load(teacher.Path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
+        if (loaded is not VelocityModel model || model.SampleShape.Count != 1 || model.Scaling is not null)
         {
             throw new ModelContractException(teacher.Path, "is not a plain point model in its data's units (image, standardised and sampler-graph teachers are not supported)");
         }
@@ -52,7 +52,7 @@ public sealed class CoupledPairs(string name, float[] noise, float[] data, int d
         var noise = new float[(long)teacher.Pairs * model.Dimension];
         new StandardNormal(model.Dimension).Sample(new RandomStream((ulong)seed, Streams.ReflowNoise), noise);
         var solver = new OdeSolverOptions { Method = OdeMethod.RungeKutta4, Steps = teacher.Steps };
-        float[] data = model.Transport(noise, new OdeSamplingOptions { Solver = solver }, seed, cancellationToken: cancellation);
+        float[] data = model.Transport(noise, new OdeSamplingOptions { Solver = solver, UseRecommendation = false }, seed, cancellationToken: cancellation);
         return new CoupledPairs(model.Contract?.Target ?? "reflow", noise, data, model.Dimension);
     }
 }

@@ -31,8 +31,6 @@ public sealed class DormandPrince5Solver(Tolerances tolerances) : IOdeSolver
         -2187.0 / 6784 + 92097.0 / 339200, 11.0 / 84 - 187.0 / 2100, -1.0 / 40,
     ];
 
-    public string Name => "dopri5";
-
     /// <summary>Accepted steps of the last solve.</summary>
     public int AcceptedSteps { get; private set; }
 

@@ -24,8 +24,6 @@ public sealed class FixedStepOdeSolver : IOdeSolver
         _grid = grid;
     }
 
-    public string Name => _rule.Name;
-
     public int Solve(IVelocityField field, Span<float> points, double from, double to, StepObserver? observer = null, CancellationToken cancellationToken = default)
     {
         var workspace = new StepWorkspace(points.Length);

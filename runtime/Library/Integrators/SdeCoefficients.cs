@@ -1,4 +1,5 @@
 using FlowMatching.Interpolants;
+using FlowMatching.Runtime.Options;
 
 namespace FlowMatching.Runtime.Integrators;
 
@@ -7,15 +8,15 @@ namespace FlowMatching.Runtime.Integrators;
 /// (the tutorial's, which vanishes at t = 1) or the constant eps. eps_t s is always formed from alpha s,
 /// which is finite at every t, so the tutorial's choice never divides by alpha.
 /// </summary>
-public sealed class SdeCoefficients(IInterpolant interpolant, double eps, bool constantDiffusion)
+public sealed class SdeCoefficients(IInterpolant interpolant, double eps, DiffusionSchedule schedule)
 {
-    public static IReadOnlyList<string> DiffusionNames { get; } = ["alpha", "constant"];
+    private readonly bool _constant = schedule == DiffusionSchedule.Constant;
 
-    public double Diffusion(double t) => constantDiffusion ? eps : eps * interpolant.Alpha(t);
+    public double Diffusion(double t) => _constant ? eps : eps * interpolant.Alpha(t);
 
     public double Drift(double t, double velocity, double x)
     {
         double alphaScore = interpolant.AlphaScore(t, velocity, x);
-        return velocity + (constantDiffusion ? eps * alphaScore / interpolant.Alpha(t) : eps * alphaScore);
+        return velocity + (_constant ? eps * alphaScore / interpolant.Alpha(t) : eps * alphaScore);
     }
 }

@@ -8,13 +8,11 @@ namespace FlowMatching.Runtime.Integrators;
 /// score of the data end is still finite). Sample i's noise at step k is keyed by (seed, i, k), so results
 /// do not depend on chunking. Optionally ends with a noise-free Euler step of b from tEnd to 1.
 /// </summary>
-public sealed class SdeSolver(ISdeStepRule rule, SdeCoefficients sde, int steps, long seed, double tEnd = SdeSolver.TutorialEnd, bool denoise = false)
+public sealed class SdeSolver(ISdeStepRule rule, SdeCoefficients sde, int steps, long seed, double tEnd = SdeSolver.TutorialEnd, bool denoise = false) : IIntegrator
 {
     public const double TutorialEnd = 0.99;
 
-    public string Name => rule.Name;
-
-    public int Solve(IVelocityField field, Span<float> points, long firstSampleIndex, StepObserver? observer = null, CancellationToken cancellationToken = default)
+    public int Integrate(IVelocityField field, Span<float> points, long firstSampleIndex, StepObserver? observer = null, CancellationToken cancellationToken = default)
     {
         int d = field.Dimension;
         var workspace = new StepWorkspace(points.Length);

@@ -7,28 +7,25 @@ namespace FlowMatching.Runtime.Models;
 
 /// <summary>
 /// A whole sampler exported as one graph (trainer export-sampler): z [N, ...] (and y [N]) -> x1 in the data's
-/// units, in one call per chunk. Its metadata names the method it unrolls (euler:K). On several CPU threads each
+/// units, in one call per chunk. Its metadata names the method it unrolls (<see cref="SamplerSpec"/>). On several CPU threads each
 /// thread runs its own single-threaded session on a block of the chunk's rows, as <see cref="RowParallelField"/>
 /// does for a velocity field: one call per block instead of a meeting of threads after every operator.
 /// </summary>
 public sealed class OnnxSamplerGraph : IDisposable
 {
-    public const string NoiseInput = "z";
-    public const string SampleOutput = "x1";
-
     private readonly InferenceSession[] _sessions;
     private readonly RunOptions _runOptions = new();
 
     /// <param name="sessions">Sessions of the one graph, one per thread; the graph owns them.</param>
     /// <param name="method">What the graph unrolls, from its metadata.</param>
     /// <param name="source">The file, for messages.</param>
-    public OnnxSamplerGraph(IReadOnlyList<InferenceSession> sessions, string method, string source)
+    public OnnxSamplerGraph(IReadOnlyList<InferenceSession> sessions, SamplerSpec method, string source)
     {
         _sessions = [.. sessions];
         InferenceSession session = _sessions[0];
         Method = method;
-        if (!session.InputMetadata.TryGetValue(NoiseInput, out NodeMetadata? z) || z.ElementDataType != TensorElementType.Float
-            || z.Dimensions.Length < 2 || z.Dimensions[1..].Any(d => d <= 0) || !session.OutputMetadata.ContainsKey(SampleOutput))
+        if (!session.InputMetadata.TryGetValue(ModelSignature.NoiseInput, out NodeMetadata? z) || z.ElementDataType != TensorElementType.Float
+            || z.Dimensions.Length < 2 || z.Dimensions[1..].Any(d => d <= 0) || !session.OutputMetadata.ContainsKey(ModelSignature.SampleOutput))
         {
             throw new ModelContractException(source, $"says it is a sampler graph ({method}) but does not map z [N, ...] to x1");
         }
@@ -38,7 +35,7 @@ public sealed class OnnxSamplerGraph : IDisposable
     }
 
     /// <summary>What the graph unrolls, e.g. euler:4.</summary>
-    public string Method { get; }
+    public SamplerSpec Method { get; }
 
     public int[] SampleShape { get; }
 
@@ -74,8 +71,8 @@ public sealed class OnnxSamplerGraph : IDisposable
         using OrtValue z = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, start, shape);
         using OrtValue x1 = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, samples, shape);
         using OrtValue? y = HasClasses ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, classes ?? throw new InvalidOperationException("classes needed"), [n]) : null;
-        string[] inputs = HasClasses ? [NoiseInput, ModelSignature.ClassInput] : [NoiseInput];
+        string[] inputs = HasClasses ? [ModelSignature.NoiseInput, ModelSignature.ClassInput] : [ModelSignature.NoiseInput];
         OrtValue[] values = HasClasses ? [z, y!] : [z];
-        session.Run(_runOptions, inputs, values, [SampleOutput], [x1]);
+        session.Run(_runOptions, inputs, values, [ModelSignature.SampleOutput], [x1]);
     }
 }

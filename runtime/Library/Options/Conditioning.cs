@@ -38,15 +38,20 @@ public abstract record ClassSelection
 /// Classifier-free guidance of a class-conditional model: v = v_uncond + w (v_cond - v_uncond), both halves in
 /// one batched call. w = 1 is the conditional field alone, w = 0 the unconditional one. With an
 /// <see cref="Interval"/>, w applies only at the times in it and the conditional field alone (w = 1) elsewhere.
+/// A null <see cref="Guidance"/> or <see cref="Interval"/> is the model's recommendation for samples of a class
+/// (when sampling follows it), else w = 1 and every t.
 /// </summary>
-public sealed record Conditioning(ClassSelection Classes, double Guidance = 1.0, GuidanceInterval? Interval = null)
+public sealed record Conditioning(ClassSelection Classes, double? Guidance = null, GuidanceInterval? Interval = null)
 {
     /// <summary>The guidance scale at time t.</summary>
-    public double GuidanceAt(double t) => Interval is null || Interval.Contains(t) ? Guidance : 1.0;
+    public double GuidanceAt(double t) => Interval is null || Interval.Contains(t) ? Guidance ?? 1.0 : 1.0;
+
+    /// <summary>Whether any sample is guided at any time.</summary>
+    public bool IsGuided => Guidance is { } w && w != 1 && Classes != ClassSelection.None;
 
     public void Validate()
     {
-        if (!(Guidance >= 0 && Guidance <= 100))
+        if (Guidance is { } w && !(w >= 0 && w <= 100))
         {
             throw new InvalidSettingException(nameof(Guidance), $"must be between 0 and 100, not {Guidance}");
         }

@@ -1,20 +1,27 @@
 using FlowMatching.Errors;
 using FlowMatching.Interpolants;
 using FlowMatching.Runtime.Integrators;
-using FlowMatching.Runtime.Sampling;
 
 namespace FlowMatching.Runtime.Options;
 
-/// <summary>How samples are drawn: an ODE or an SDE transport, and how many points are integrated at once.</summary>
+/// <summary>
+/// How samples are drawn: an ODE or an SDE integrator, classes and guidance, and how many points are integrated at
+/// once. Settings left null follow the model's recommendation (<see cref="FlowModel.Resolve"/>) unless
+/// <see cref="UseRecommendation"/> is false.
+/// </summary>
 public abstract record SamplingOptions
 {
-    // Small enough that a chunk's intermediate tensors stay in the CPU's caches: on the 2-core dev machine the
-    // shipped gmm8 model sampled 1.36x faster (1 thread) with chunks of 1000 than of 20000, its int8 file 1.7x.
+    // Small enough that a chunk's intermediate tensors stay in the CPU's caches (models/README.md, chunk sizes).
     public const int DefaultChunk = 1000;
 
-    // The shipped U-Net (2 threads, 400 unconditional samples) ran 1.12x faster in chunks of 100 than of 400, in
-    // 0.45 GB against 1.15 GB; 50 was no faster again.
+    // Large enough to batch the convolutions, small enough to bound memory (models/README.md, chunk sizes).
     public const int DefaultImageChunk = 100;
+
+    /// <summary>
+    /// Whether settings left null take the model's recommended values (its measured best sampler, guidance and
+    /// autoguidance); false: they take the library's defaults, as for a model that recommends nothing.
+    /// </summary>
+    public bool UseRecommendation { get; init; } = true;
 
     /// <summary>
     /// Points integrated at once; bounds memory, never changes the samples of fixed-step methods. Null: the model's
@@ -25,7 +32,10 @@ public abstract record SamplingOptions
     /// <summary>Classes and guidance for a class-conditional model; null samples it unconditionally.</summary>
     public Conditioning? Conditioning { get; init; }
 
-    /// <summary>A weaker model to guide the field away from; null samples the model's own field.</summary>
+    /// <summary>
+    /// A weaker model to guide the field away from; null: the model's recommendation for unconditional samples, else
+    /// its own field (<see cref="Options.Autoguidance.Off"/> is always its own field).
+    /// </summary>
     public Autoguidance? Autoguidance { get; init; }
 
     /// <summary>Throws <see cref="InvalidSettingException"/> for a setting out of range or foreign to the method.</summary>
@@ -40,14 +50,14 @@ public abstract record SamplingOptions
         Autoguidance?.Validate();
     }
 
-    /// <summary>Checks every setting, then builds the transport for one run.</summary>
-    public ITransport CreateTransport(IInterpolant interpolant, long seed)
+    /// <summary>Checks every setting, then builds the integrator for one run.</summary>
+    public IIntegrator CreateIntegrator(IInterpolant interpolant, long seed)
     {
         Validate();
         return Build(interpolant, seed);
     }
 
-    private protected abstract ITransport Build(IInterpolant interpolant, long seed);
+    private protected abstract IIntegrator Build(IInterpolant interpolant, long seed);
 }
 
 /// <summary>The probability-flow ODE, integrated from t = 0 to 1 (defaults: the tutorial's Euler, 80 steps).</summary>
@@ -61,7 +71,7 @@ public sealed record OdeSamplingOptions : SamplingOptions
         Solver.Validate();
     }
 
-    private protected override ITransport Build(IInterpolant interpolant, long seed) => new OdeTransport(Solver.CreateSolver());
+    private protected override IIntegrator Build(IInterpolant interpolant, long seed) => Solver.CreateSolver();
 }
 
 /// <summary>The generative SDE (defaults: the tutorial's Euler-Maruyama, 80 steps on [0, 0.99], eps_t = 2 alpha_t).</summary>
@@ -93,7 +103,7 @@ public sealed record SdeSamplingOptions : SamplingOptions
         }
     }
 
-    private protected override ITransport Build(IInterpolant interpolant, long seed)
+    private protected override IIntegrator Build(IInterpolant interpolant, long seed)
     {
         ISdeStepRule rule = Method switch
         {
@@ -101,7 +111,7 @@ public sealed record SdeSamplingOptions : SamplingOptions
             SdeMethod.StochasticHeun => new StochasticHeunStep(),
             _ => throw new InvalidSettingException(nameof(Method), $"unknown SDE method {Method}"),
         };
-        var coefficients = new SdeCoefficients(interpolant, Eps, Diffusion == DiffusionSchedule.Constant);
-        return new SdeTransport(new SdeSolver(rule, coefficients, Steps, seed, denoise: Denoise));
+        var coefficients = new SdeCoefficients(interpolant, Eps, Diffusion);
+        return new SdeSolver(rule, coefficients, Steps, seed, denoise: Denoise);
     }
 }

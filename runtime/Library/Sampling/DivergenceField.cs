@@ -1,4 +1,5 @@
 using FlowMatching.Randomness;
+using FlowMatching.Runtime.Options;
 using FlowMatching.Velocity;
 
 namespace FlowMatching.Runtime.Sampling;
@@ -10,7 +11,7 @@ namespace FlowMatching.Runtime.Sampling;
 /// O(h^2)), or Hutchinson's estimate E[e^T J e] over Rademacher probes e (2 evaluations a probe). All
 /// perturbed points go to the network as one batch.
 /// </summary>
-public sealed class DivergenceField(IVelocityField velocityField, bool hutchinson, int probes, long seed, long firstSampleIndex) : IVelocityField
+public sealed class DivergenceField(IVelocityField velocityField, DivergenceEstimator estimator, int probes, long seed, long firstSampleIndex) : IVelocityField
 {
     // Step relative to |x|: about the cube root of float32's epsilon, which balances the O(h^2)
     // truncation of central differences against the rounding of the network's float outputs.
@@ -22,7 +23,7 @@ public sealed class DivergenceField(IVelocityField velocityField, bool hutchinso
 
     public int Dimension => velocityField.Dimension + 1;
 
-    private int Directions => hutchinson ? probes : velocityField.Dimension;
+    private int Directions => estimator == DivergenceEstimator.Hutchinson ? probes : velocityField.Dimension;
 
     public void Evaluate(double t, ReadOnlySpan<float> points, Span<float> velocity)
     {
@@ -76,7 +77,7 @@ public sealed class DivergenceField(IVelocityField velocityField, bool hutchinso
                 divergence += directional;
             }
 
-            velocity[i * (d + 1) + d] = (float)(hutchinson ? divergence / probes : divergence);
+            velocity[i * (d + 1) + d] = (float)(estimator == DivergenceEstimator.Hutchinson ? divergence / probes : divergence);
         }
 
         _calls++;
@@ -85,7 +86,7 @@ public sealed class DivergenceField(IVelocityField velocityField, bool hutchinso
     private void Direction(int row, int probe, Span<float> direction)
     {
         direction.Clear();
-        if (!hutchinson)
+        if (estimator != DivergenceEstimator.Hutchinson)
         {
             direction[probe] = 1;
             return;

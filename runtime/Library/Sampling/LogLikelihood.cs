@@ -1,5 +1,6 @@
 using FlowMatching.Distributions;
 using FlowMatching.Runtime.Integrators;
+using FlowMatching.Runtime.Options;
 using FlowMatching.Velocity;
 
 namespace FlowMatching.Runtime.Sampling;
@@ -8,7 +9,7 @@ namespace FlowMatching.Runtime.Sampling;
 /// log rho_1(x) by the density-along-characteristics formula: integrate the probability-flow ODE from
 /// x at t = 1 back to X_0 together with a = -integral of div b, then log rho_1(x) = log rho_0(X_0) + a.
 /// </summary>
-public sealed class LogLikelihood(IVelocityField field, IOdeSolver solver, bool hutchinson, int probes, long seed)
+public sealed class LogLikelihood(IVelocityField field, IOdeSolver solver, DivergenceEstimator estimator, int probes, long seed)
 {
     /// <summary>Writes log rho_1 of each point (row-major, d a row) into <paramref name="logDensity"/>; returns field evaluations.</summary>
     public int Evaluate(ReadOnlySpan<float> points, long firstIndex, Span<double> logDensity, CancellationToken cancellationToken = default)
@@ -21,7 +22,7 @@ public sealed class LogLikelihood(IVelocityField field, IOdeSolver solver, bool 
             points.Slice(i * d, d).CopyTo(augmented.AsSpan(i * (d + 1), d));
         }
 
-        int evaluations = solver.Solve(new DivergenceField(field, hutchinson, probes, seed, firstIndex), augmented, 1, 0, cancellationToken: cancellationToken);
+        int evaluations = solver.Solve(new DivergenceField(field, estimator, probes, seed, firstIndex), augmented, 1, 0, cancellationToken: cancellationToken);
         var normal = new StandardNormal(d);
         for (int i = 0; i < n; i++)
         {

@@ -1,11 +1,6 @@
-namespace FlowMatching.Cli;
+using FlowMatching.Interpolants;
 
-/// <summary>Where a fixed-step ODE method puts its steps: evenly, or where the model's own dopri5 pilot put its.</summary>
-public enum TimeGridKind
-{
-    Uniform,
-    Adapted,
-}
+namespace FlowMatching.Cli;
 
 /// <summary>The names of <see cref="TimeGridKind"/> on both programs' command lines (sample, recommend).</summary>
 public static class TimeGridNames

@@ -1,0 +1,8 @@
+namespace FlowMatching.Interpolants;
+
+/// <summary>Where a fixed-step ODE method puts its steps: evenly, or where the model's own dopri5 pilot put its.</summary>
+public enum TimeGridKind
+{
+    Uniform,
+    Adapted,
+}
