@@ -10,11 +10,9 @@ public static class CliChoices
 {
     public static NameTable<SamplerKind> Samplers { get; } = new(("ode", SamplerKind.Ode), ("sde", SamplerKind.Sde));
 
-    // The fixed-step methods under the names model files store, and the adaptive one.
-    public static NameTable<OdeMethod> OdeMethods { get; } = new(
-        [.. Enum.GetValues<FixedStepMethod>().Select(m => (m.Name(), m.Solver())), ("dopri5", OdeMethod.DormandPrince5)]);
+    public static NameTable<OdeMethod> OdeMethods => Contract.OdeMethods.Names;
 
-    public static NameTable<TimeGridKind> TimeGrids => TimeGridNames.Table;
+    public static NameTable<TimeGridKind> TimeGrids => TimeGridKinds.Names;
 
     public static NameTable<SdeMethod> SdeMethods { get; } = new(("em", SdeMethod.EulerMaruyama), ("heun", SdeMethod.StochasticHeun));
 

@@ -1,4 +1,5 @@
 using FlowMatching.Cli;
+using FlowMatching.Contract;
 using FlowMatching.Interpolants;
 using FlowMatching.Runtime.Options;
 using FlowMatching.Runtime.Sampling;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FlowMatching.Cli;
+using FlowMatching.Contract;
 using FlowMatching.Runtime.Integrators;
 using FlowMatching.Runtime.Options;
 

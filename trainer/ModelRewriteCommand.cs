@@ -65,7 +65,7 @@ public static class ModelRewriteCommand
 
     public static Command Recommend()
     {
-        Option<FixedStepMethod> method = CommandRunner.Choice("--method", "fixed-step ODE method", FixedStepNames, FixedStepMethod.Euler);
+        Option<OdeMethod> method = CommandRunner.Choice("--method", "fixed-step ODE method", OdeMethods.FixedStep, OdeMethod.Euler);
         Option<int> steps = CommandRunner.Option("--steps", "its steps", OdeSolverOptions.DefaultSteps);
         Option<double> guidance = CommandRunner.Option("--guidance", "classifier-free guidance scale (class-conditional models)", 1.0);
         Option<GuidanceInterval?> interval = CommandRunner.Parsed<GuidanceInterval?>("--guidance-interval",
@@ -73,7 +73,7 @@ public static class ModelRewriteCommand
             (string text, out GuidanceInterval? value) => (value = GuidanceInterval.TryParse(text, out GuidanceInterval read) ? read : null) is not null,
             GuidanceInterval.Expected);
         Option<TimeGridKind> timeGrid = CommandRunner.Choice("--time-grid", "uniform steps, or steps where the model's own dopri5 pilot stepped (stored as times)",
-            TimeGridNames.Table, TimeGridKind.Uniform);
+            TimeGridKinds.Names, TimeGridKind.Uniform);
         Option<string?> weakModel = CommandRunner.Option<string?>("--weak-model", "a weaker model of the same data for autoguidance of unconditional samples (stored relative to --out's folder)");
         Option<double?> autoguidance = CommandRunner.Option<double?>("--autoguidance", "the autoguidance weight w for --weak-model");
         return Create("recommend", "Store the sampler measured best for a model in its metadata; runtime sample uses it for what its user leaves unset",
@@ -119,7 +119,7 @@ public static class ModelRewriteCommand
                 }
 
                 rewritten.MetadataProps.AddRange(recommended.ToProperties().Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
-                return (rewritten, $"{path} recommending {recommended.Method.Name()} {recommended.Steps} steps{(classes ? $", guidance {recommended.Guidance}" : "")}{(recommended.Interval is { } i ? $" at {i.Describe()}" : "")}{(recommended.Grid is { } g ? $" on the time grid {TimeGrid.Describe(g)}" : "")}{(recommended.Autoguidance is { } a ? $", autoguidance {a.Weight} by {a.WeakModel} for unconditional samples" : "")}");
+                return (rewritten, $"{path} recommending {OdeMethods.Names.Name(recommended.Method)} {recommended.Steps} steps{(classes ? $", guidance {recommended.Guidance}" : "")}{(recommended.Interval is { } i ? $" at {i.Describe()}" : "")}{(recommended.Grid is { } g ? $" on the time grid {TimeGrid.Describe(g)}" : "")}{(recommended.Autoguidance is { } a ? $", autoguidance {a.Weight} by {a.WeakModel} for unconditional samples" : "")}");
             },
             method, steps, guidance, interval, timeGrid, weakModel, autoguidance);
     }
@@ -140,7 +140,6 @@ public static class ModelRewriteCommand
             activations);
     }
 
-    private static readonly NameTable<FixedStepMethod> FixedStepNames = NameTable<FixedStepMethod>.Of(FixedStepMethods.Name);
 
     private static readonly NameTable<ActivationScaling> ActivationScalingNames = new(("calibrated", ActivationScaling.Calibrated), ("per-point", ActivationScaling.PerPoint));
 }

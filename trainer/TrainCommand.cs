@@ -11,12 +11,6 @@ namespace FlowMatching.Training;
 /// <summary>`trainer train`: fit a velocity field on a target and export it to ONNX.</summary>
 public static class TrainCommand
 {
-    private static readonly NameTable<DeviceChoice> Devices = NameTable<DeviceChoice>.Of(NamedEnums.Lowercase);
-
-    private static readonly NameTable<Activation> ActivationNames = NameTable<Activation>.Of(Activations.Name);
-
-    private static readonly NameTable<NetworkKind> Networks = NameTable<NetworkKind>.Of(NamedEnums.Lowercase);
-
     /// <summary>The held-out batch of an image run when none is given: a forward pass of 10000 images every 100 steps would cost more than the training.</summary>
     private const int ImageValidationBatch = 512;
 
@@ -29,20 +23,20 @@ public static class TrainCommand
     {
         var defaults = new TrainingOptions();
         Option<string> target = CommandRunner.Option("--target", $"target distribution: {string.Join("|", TargetCatalog.Names)}", defaults.Target);
-        Option<InterpolantKind> interpolant = CommandRunner.Choice("--interpolant", "interpolant schedule", InterpolantNames.Table, defaults.Interpolant);
+        Option<InterpolantKind> interpolant = CommandRunner.Choice("--interpolant", "interpolant schedule", InterpolantCatalog.Table, defaults.Interpolant);
         Option<int> steps = CommandRunner.Option("--steps", "optimisation steps", defaults.Steps);
         Option<int> batch = CommandRunner.Option("--batch", "batch size", defaults.Batch);
         Option<double> lr = CommandRunner.Option("--lr", "Adam learning rate", defaults.LearningRate);
         Option<int> lrStep = CommandRunner.Option("--lr-step", "StepLR step size (steps)", defaults.LearningRateStep);
         Option<double> lrGamma = CommandRunner.Option("--lr-gamma", "StepLR decay factor", defaults.LearningRateGamma);
         Option<string> hidden = CommandRunner.Option("--hidden", "hidden layer widths, comma separated", string.Join(",", defaults.Hidden));
-        Option<Activation> activation = CommandRunner.Choice("--activation", "hidden activation", ActivationNames, defaults.Activation);
+        Option<Activation> activation = CommandRunner.Choice("--activation", "hidden activation", Activations.Names, defaults.Activation);
         Option<long> seed = CommandRunner.Option("--seed", "random seed (same seed, same model bytes)", defaults.Seed);
         Option<string?> output = CommandRunner.Option<string?>("--out", "model path (default models/trained/<target>.onnx)");
         Option<string?> lossCsv = CommandRunner.Option<string?>("--loss-csv", "write step,loss,lr,val_loss here");
         Option<int> validationBatch = CommandRunner.Option("--validation-batch", "held-out batch size (0: none)", defaults.ValidationBatch);
         Option<int> validationEvery = CommandRunner.Option("--validation-every", "steps between validation losses", defaults.ValidationEvery);
-        Option<DeviceChoice> device = CommandRunner.Choice("--device", "TorchSharp device", Devices, defaults.Device);
+        Option<DeviceChoice> device = CommandRunner.Choice("--device", "TorchSharp device", DeviceChoices.Names, defaults.Device);
         Option<TimeEmbedding> timeEmbedding = Named("--time-embedding", "how t enters the network: none or fourier:K", defaults.TimeEmbedding);
         Option<TimeSampling> timeSampling = Named("--time-sampling", "how training draws t: uniform or logit-normal:M,S (t = sigmoid(M + S z))", defaults.TimeSampling);
         Option<string?> checkpoint = CommandRunner.Option<string?>("--checkpoint", "save resumable checkpoints here (default on Ctrl-C: <out>.ckpt)");
@@ -50,7 +44,7 @@ public static class TrainCommand
         Option<string?> resume = CommandRunner.Option<string?>("--resume", "continue the run saved in this checkpoint (its options are used; --steps may extend it)");
         Option<double> ema = CommandRunner.Option("--ema", "export an exponential moving average of the weights with this decay (0: off)", defaults.EmaDecay);
         Option<bool> force = CommandRunner.Option("--force", "overwrite existing output files", false);
-        Option<NetworkKind> network = CommandRunner.Choice("--network", "velocity network: the MLP for points, the U-Net for images", Networks, defaults.Network);
+        Option<NetworkKind> network = CommandRunner.Choice("--network", "velocity network: the MLP for points, the U-Net for images", NetworkKinds.Names, defaults.Network);
         Option<string> channels = CommandRunner.Option("--channels", "U-Net channel widths, one per resolution level, comma separated", string.Join(",", defaults.Channels));
         Option<double> labelDropout = CommandRunner.Option("--label-dropout", "probability of replacing a class by the null class (classifier-free guidance)", defaults.LabelDropout);
         Option<string?> data = CommandRunner.Option<string?>("--data", $"folder with Fashion-MNIST's IDX files (default {ImageTargets.FashionMnistFolder})");

@@ -65,7 +65,7 @@ public sealed class VelocityModel : FlowModel
     public OdeSolverOptions? RecommendedSolver => Contract?.Recommended is { } recommended
         ? new OdeSolverOptions
         {
-            Method = recommended.Method.Solver(),
+            Method = recommended.Method,
             Steps = recommended.Grid is null ? recommended.Steps : null,
             Grid = recommended.Grid,
         }

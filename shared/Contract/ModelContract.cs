@@ -158,9 +158,9 @@ public sealed record ModelContract(
             : GuidanceInterval.TryParse(text, out GuidanceInterval interval) ? interval
             : throw new ModelContractException(source, $"must be {GuidanceInterval.Expected}, not '{text}'", key);
 
-        FixedStepMethod Method(string name) => FixedStepMethods.TryParse(name, out FixedStepMethod method)
+        OdeMethod Method(string name) => OdeMethods.FixedStep.TryParse(name, out OdeMethod method)
             ? method
-            : throw new ModelContractException(source, $"names '{name}', not one of {string.Join(", ", FixedStepMethods.Names)}", MetadataKeys.RecommendedMethod);
+            : throw new ModelContractException(source, $"names '{name}', not one of {string.Join(", ", OdeMethods.FixedStep.Names)}", MetadataKeys.RecommendedMethod);
 
         var contract = new ModelContract(
             Get(MetadataKeys.Producer),

@@ -9,7 +9,7 @@ namespace FlowMatching.Contract;
 /// class-conditional models, the guidance scale and the times it applies at; the steps' times when they are not
 /// uniform); samplers use it for whatever their user leaves unset.
 /// </summary>
-public sealed record RecommendedSampling(FixedStepMethod Method, int Steps, double Guidance = 1.0, GuidanceInterval? Interval = null)
+public sealed record RecommendedSampling(OdeMethod Method, int Steps, double Guidance = 1.0, GuidanceInterval? Interval = null)
 {
     /// <summary>The times of the steps, 0 = t_0 &lt; ... &lt; t_Steps = 1; null for a uniform grid.</summary>
     public IReadOnlyList<double>? Grid { get; init; }
@@ -24,7 +24,7 @@ public sealed record RecommendedSampling(FixedStepMethod Method, int Steps, doub
 
     public IReadOnlyList<KeyValuePair<string, string>> ToProperties() =>
     [
-        new(MetadataKeys.RecommendedMethod, Method.Name()),
+        new(MetadataKeys.RecommendedMethod, OdeMethods.Names.Name(Method)),
         new(MetadataKeys.RecommendedSteps, Steps.ToString(CultureInfo.InvariantCulture)),
         new(MetadataKeys.RecommendedGuidance, Guidance.ToString("R", CultureInfo.InvariantCulture)),
         .. Interval is null ? [] : new[] { new KeyValuePair<string, string>(MetadataKeys.RecommendedGuidanceInterval, Interval.ToString()) },
@@ -39,6 +39,11 @@ public sealed record RecommendedSampling(FixedStepMethod Method, int Steps, doub
     /// <summary>Throws <see cref="ModelContractException"/> naming the key that is out of range.</summary>
     public void Validate(string source)
     {
+        if (!Method.IsFixedStep())
+        {
+            throw new ModelContractException(source, $"must be a fixed-step method ({string.Join(", ", OdeMethods.FixedStep.Names)}), not {OdeMethods.Names.Name(Method)}", MetadataKeys.RecommendedMethod);
+        }
+
         if (Steps is < 1 or > 1_000_000)
         {
             throw new ModelContractException(source, $"must be between 1 and 1000000, not {Steps}", MetadataKeys.RecommendedSteps);

@@ -16,10 +16,12 @@ public static class InterpolantCatalog
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    /// <summary>The name stored in model metadata and given on the command line: the interpolant's own.</summary>
-    public static string Name(this InterpolantKind kind) => kind.Create().Name;
+    /// <summary>The names stored in model metadata and given on the command line: each interpolant's own.</summary>
+    public static NameTable<InterpolantKind> Table { get; } = NameTable<InterpolantKind>.Of(kind => kind.Create().Name);
 
-    public static IReadOnlyList<string> Names { get; } = [.. Enum.GetValues<InterpolantKind>().Select(k => k.Name())];
+    public static string Name(this InterpolantKind kind) => Table.Name(kind);
 
-    public static bool TryParse(string name, out InterpolantKind kind) => NamedEnums.TryParse(Name, name, out kind);
+    public static IReadOnlyList<string> Names => Table.Names;
+
+    public static bool TryParse(string name, out InterpolantKind kind) => Table.TryParse(name, out kind);
 }

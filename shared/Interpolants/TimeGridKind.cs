@@ -6,3 +6,9 @@ public enum TimeGridKind
     Uniform,
     Adapted,
 }
+
+public static class TimeGridKinds
+{
+    /// <summary>The names both programs' command lines take (sample, recommend).</summary>
+    public static NameTable<TimeGridKind> Names { get; } = NameTable<TimeGridKind>.Lowercase();
+}

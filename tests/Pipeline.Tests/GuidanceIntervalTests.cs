@@ -75,7 +75,7 @@ public sealed class GuidanceIntervalTests
         Assert.AreEqual(0, code, error);
         using (FlowModel loaded = FlowModel.Load(files["r.onnx"], new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu }))
         {
-            Assert.AreEqual(new RecommendedSampling(FixedStepMethod.Euler, 4, 3, new GuidanceInterval(0.25, 0.75)), loaded.Contract!.Recommended);
+            Assert.AreEqual(new RecommendedSampling(OdeMethod.Euler, 4, 3, new GuidanceInterval(0.25, 0.75)), loaded.Contract!.Recommended);
         }
 
         float[] Images(string name, params string[] extra) => RecommendedSamplingTests.SampledImages(files["r.onnx"], files[name], extra);

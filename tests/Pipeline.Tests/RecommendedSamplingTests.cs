@@ -115,6 +115,6 @@ public sealed class RecommendedSamplingTests
         var error = Assert.ThrowsExactly<ModelContractException>(() => ModelContract.FromProperties(properties, "m.onnx"));
         StringAssert.Contains(error.Message, MetadataKeys.RecommendedMethod);
         properties[MetadataKeys.RecommendedMethod] = "heun";
-        Assert.AreEqual(new RecommendedSampling(FixedStepMethod.Heun, 4, 1), ModelContract.FromProperties(properties, "m.onnx")!.Recommended);
+        Assert.AreEqual(new RecommendedSampling(OdeMethod.Heun, 4, 1), ModelContract.FromProperties(properties, "m.onnx")!.Recommended);
     }
 }

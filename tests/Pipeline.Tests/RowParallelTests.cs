@@ -1,3 +1,4 @@
+using FlowMatching.Contract;
 using FlowMatching.Runtime;
 using FlowMatching.Runtime.Options;
 

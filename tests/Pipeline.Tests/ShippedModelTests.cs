@@ -15,7 +15,7 @@ namespace FlowMatching.Tests;
 [TestClass]
 public sealed class ShippedModelTests
 {
-    private static readonly RecommendedSampling RecommendedImageSampler = new(FixedStepMethod.Heun, 20, 1.75, new GuidanceInterval(0.25, 0.8))
+    private static readonly RecommendedSampling RecommendedImageSampler = new(OdeMethod.Heun, 20, 1.75, new GuidanceInterval(0.25, 0.8))
     {
         Autoguidance = new RecommendedAutoguidance("fashion-mnist-weak.onnx", 1.1),
     };
@@ -86,7 +86,7 @@ public sealed class ShippedModelTests
         {
             Assert.AreEqual("gmm8.onnx rk4:100 pairs:50000", model.Contract!.Teacher);
             RecommendedSampling recommended = model.Contract.Recommended!;
-            Assert.AreEqual((FixedStepMethod.Euler, 4, 5), (recommended.Method, recommended.Steps, recommended.Grid?.Count));
+            Assert.AreEqual((OdeMethod.Euler, 4, 5), (recommended.Method, recommended.Steps, recommended.Grid?.Count));
             CollectionAssert.AreEqual(model.AdaptedTimeGrid(4), recommended.Grid!.ToArray(), "models/README.md's recommend --time-grid adapted");
             Assert.AreEqual((5000, 2500, 0.99, "fourier:8"), (model.Contract.Steps, model.Contract.Batch, model.Contract.EmaDecay, model.Contract.TimeEmbedding));
         }

@@ -1,3 +1,4 @@
+using FlowMatching.Contract;
 using FlowMatching.Errors;
 using FlowMatching.Randomness;
 using FlowMatching.Runtime;

@@ -16,8 +16,10 @@ public enum Activation
 
 public static class Activations
 {
-    /// <summary>The name model metadata, checkpoints, graph node names and the command line all use.</summary>
-    public static string Name(this Activation activation) => activation.ToString().ToLowerInvariant();
+    /// <summary>The names model metadata, checkpoints, graph node names and the command line all use.</summary>
+    public static NameTable<Activation> Names { get; } = NameTable<Activation>.Lowercase();
+
+    public static string Name(this Activation activation) => Names.Name(activation);
 
     public static nn.Module<Tensor, Tensor> Create(Activation activation) => activation switch
     {

@@ -98,7 +98,7 @@ public static class SamplerGraph
         var model = field.Clone();
         model.Graph = unrolled;
         model.DocString = $"Euler sampler of a stochastic-interpolant velocity field, {steps} steps: x1 = sampler(z).";
-        model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.Sampler, Value = new SamplerSpec(FixedStepMethod.Euler, steps).ToString() });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.Sampler, Value = new SamplerSpec(OdeMethod.Euler, steps).ToString() });
         return model;
     }
 

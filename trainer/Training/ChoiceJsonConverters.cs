@@ -42,7 +42,7 @@ public sealed class NamedChoiceConverter<T> : JsonConverter<T> where T : class, 
 /// checkpoints held it when it was a string; a name it does not know is refused, and so is a number unless
 /// <paramref name="readsNumbers"/> (for the enums older checkpoints wrote as their member's number).
 /// </summary>
-public abstract class NamedEnumConverter<T>(Func<T, string> name, bool readsNumbers = false) : JsonConverter<T> where T : struct, Enum
+public abstract class NamedEnumConverter<T>(NameTable<T> names, bool readsNumbers = false) : JsonConverter<T> where T : struct, Enum
 {
     public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -52,16 +52,16 @@ public abstract class NamedEnumConverter<T>(Func<T, string> name, bool readsNumb
         }
 
         string? text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-        return NamedEnums.TryParse(name, text, out T value) ? value : throw new JsonException($"{typeof(T).Name} {(text is null ? reader.TokenType.ToString() : $"'{text}'")} is not one of {string.Join(", ", Enum.GetValues<T>().Select(name))}");
+        return names.TryParse(text, out T value) ? value : throw new JsonException($"{typeof(T).Name} {(text is null ? reader.TokenType.ToString() : $"'{text}'")} is not one of {string.Join(", ", names.Names)}");
     }
 
-    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(name(value));
+    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(names.Name(value));
 }
 
-public sealed class ActivationConverter() : NamedEnumConverter<Activation>(Activations.Name);
+public sealed class ActivationConverter() : NamedEnumConverter<Activation>(Activations.Names);
 
-public sealed class InterpolantKindConverter() : NamedEnumConverter<InterpolantKind>(InterpolantCatalog.Name);
+public sealed class InterpolantKindConverter() : NamedEnumConverter<InterpolantKind>(InterpolantCatalog.Table);
 
-public sealed class DeviceChoiceConverter() : NamedEnumConverter<DeviceChoice>(NamedEnums.Lowercase, readsNumbers: true);
+public sealed class DeviceChoiceConverter() : NamedEnumConverter<DeviceChoice>(DeviceChoices.Names, readsNumbers: true);
 
-public sealed class NetworkKindConverter() : NamedEnumConverter<NetworkKind>(NamedEnums.Lowercase, readsNumbers: true);
+public sealed class NetworkKindConverter() : NamedEnumConverter<NetworkKind>(NetworkKinds.Names, readsNumbers: true);

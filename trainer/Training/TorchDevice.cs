@@ -12,6 +12,12 @@ public enum DeviceChoice
     Cuda,
 }
 
+public static class DeviceChoices
+{
+    /// <summary>The names the command line and checkpoints use.</summary>
+    public static NameTable<DeviceChoice> Names { get; } = NameTable<DeviceChoice>.Lowercase();
+}
+
 /// <summary>Resolves a <see cref="DeviceChoice"/> to a TorchSharp device, with a line saying which and why.</summary>
 public static class TorchDevice
 {

@@ -11,6 +11,12 @@ public enum NetworkKind
     UNet,
 }
 
+public static class NetworkKinds
+{
+    /// <summary>The names the command line and checkpoints use.</summary>
+    public static NameTable<NetworkKind> Names { get; } = NameTable<NetworkKind>.Lowercase();
+}
+
 /// <summary>Everything that determines a training run; the defaults are the tutorial's.</summary>
 public sealed record TrainingOptions
 {

@@ -19,31 +19,6 @@ public enum SamplerKind
     Sde,
 }
 
-/// <summary>Integrators of the probability-flow ODE dX/dt = b_t(X).</summary>
-public enum OdeMethod
-{
-    /// <summary>Explicit Euler, the tutorial's.</summary>
-    Euler,
-    Midpoint,
-    Heun,
-    RungeKutta4,
-    /// <summary>Adaptive Dormand-Prince 5(4); chooses its own steps from tolerances.</summary>
-    DormandPrince5,
-}
-
-public static class OdeMethods
-{
-    /// <summary>The integrator a model's recommended fixed-step method names.</summary>
-    public static OdeMethod Solver(this FixedStepMethod method) => method switch
-    {
-        FixedStepMethod.Euler => OdeMethod.Euler,
-        FixedStepMethod.Midpoint => OdeMethod.Midpoint,
-        FixedStepMethod.Heun => OdeMethod.Heun,
-        FixedStepMethod.RungeKutta4 => OdeMethod.RungeKutta4,
-        _ => throw new ArgumentOutOfRangeException(nameof(method)),
-    };
-}
-
 /// <summary>Integrators of the generative SDE dX = (b + eps_t s) dt + sqrt(2 eps_t) dW.</summary>
 public enum SdeMethod
 {

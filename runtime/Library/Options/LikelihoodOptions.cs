@@ -1,3 +1,4 @@
+using FlowMatching.Contract;
 using FlowMatching.Errors;
 
 namespace FlowMatching.Runtime.Options;

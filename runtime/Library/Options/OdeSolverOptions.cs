@@ -1,3 +1,4 @@
+using FlowMatching.Contract;
 using FlowMatching.Errors;
 using FlowMatching.Interpolants;
 using FlowMatching.Runtime.Integrators;

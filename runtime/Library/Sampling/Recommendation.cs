@@ -49,7 +49,7 @@ public static class Recommendation
             {
                 Solver = solver with
                 {
-                    Method = recommended.Method.Solver(),
+                    Method = recommended.Method,
                     Steps = ownSteps ? solver.Steps ?? (solver.Grid is null ? recommended.Steps : null) : recommended.Grid is null ? recommended.Steps : null,
                     Grid = ownSteps ? solver.Grid : recommended.Grid,
                 },

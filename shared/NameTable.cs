@@ -1,14 +1,20 @@
-namespace FlowMatching.Cli;
+namespace FlowMatching;
 
-/// <summary>The command-line names of one typed choice, both ways.</summary>
+/// <summary>
+/// The names of one enum's members, both ways: the one name each member has in model files, checkpoints, JSON and
+/// both command lines. Each enum with names has one table, declared beside it.
+/// </summary>
 public sealed class NameTable<T>(params (string Name, T Value)[] entries) where T : struct, Enum
 {
-    /// <summary>Every member under the one name <paramref name="name"/> gives it, the name model files store too.</summary>
+    /// <summary>Every member under the one name <paramref name="name"/> gives it.</summary>
     public static NameTable<T> Of(Func<T, string> name) => new([.. Enum.GetValues<T>().Select(v => (name(v), v))]);
+
+    /// <summary>Every member under its own name in lower case (cpu, unet): for enums whose names need no other spelling.</summary>
+    public static NameTable<T> Lowercase() => Of(v => v.ToString().ToLowerInvariant());
 
     public IReadOnlyList<string> Names { get; } = entries.Select(e => e.Name).ToArray();
 
-    public bool TryParse(string name, out T value)
+    public bool TryParse(string? name, out T value)
     {
         foreach ((string n, T v) in entries)
         {
@@ -22,10 +28,6 @@ public sealed class NameTable<T>(params (string Name, T Value)[] entries) where 
         value = default;
         return false;
     }
-
-    public T Parse(string name, string flag) => TryParse(name, out T value)
-        ? value
-        : throw new UserInputException($"{flag} {name}: expected one of {string.Join(", ", Names)}");
 
     public string Name(T value) => entries.First(e => EqualityComparer<T>.Default.Equals(e.Value, value)).Name;
 }
