@@ -11,10 +11,10 @@ namespace FlowMatching.Runtime.Options;
 /// </summary>
 public abstract record SamplingOptions
 {
-    // Small enough that a chunk's intermediate tensors stay in the CPU's caches (models/README.md, chunk sizes).
+    // Small enough that a chunk's intermediate tensors stay in the CPU's caches (measured in models/README.md, 'Fast sampling routes').
     public const int DefaultChunk = 1000;
 
-    // Large enough to batch the convolutions, small enough to bound memory (models/README.md, chunk sizes).
+    // Large enough to batch the convolutions, small enough to bound memory (measured in models/README.md, 'Fast sampling routes').
     public const int DefaultImageChunk = 100;
 
     /// <summary>
