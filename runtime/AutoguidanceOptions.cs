@@ -10,8 +10,8 @@ namespace FlowMatching.Runtime;
 /// </summary>
 public sealed class AutoguidanceOptions
 {
-    private readonly Option<double> _weight = CommandRunner.Option("--autoguidance", "autoguidance w: v = v_weak + w (v_model - v_weak); 1 is the model alone", 1.0);
-    private readonly Option<string?> _weakModel = CommandRunner.Option<string?>("--weak-model", "the weaker model of the same data that --autoguidance guides away from");
+    private readonly Option<double> _weight = CliOptions.Option("--autoguidance", "autoguidance w: v = v_weak + w (v_model - v_weak); 1 is the model alone", 1.0);
+    private readonly Option<string?> _weakModel = CliOptions.Option<string?>("--weak-model", "the weaker model of the same data that --autoguidance guides away from");
 
     public IEnumerable<Option> All => [_weight, _weakModel];
 

@@ -11,11 +11,11 @@ public static class DrawCommand
 {
     public static Command Create()
     {
-        Option<string> target = CommandRunner.Option("--target", "gmm8|checkerboard|moons|spirals|rings", "gmm8");
-        Option<int> n = CommandRunner.Option("--n", "number of points", 20000);
-        Option<long> seed = CommandRunner.Option("--seed", "random seed", 0L);
+        Option<string> target = CliOptions.Option("--target", "gmm8|checkerboard|moons|spirals|rings", "gmm8");
+        Option<int> n = CliOptions.Option("--n", "number of points", 20000);
+        Option<long> seed = CliOptions.Option("--seed", "random seed", 0L);
         Option<string> output = new("--out") { Description = "points CSV", Required = true };
-        Option<bool> force = CommandRunner.Option("--force", "overwrite an existing file", false);
+        Option<bool> force = CliOptions.Option("--force", "overwrite an existing file", false);
         var command = new Command("draw", "Write exact samples of a target distribution to CSV") { target, n, seed, output, force };
         command.SetAction((parse, cancellation) =>
         {

@@ -14,15 +14,15 @@ public static class EvaluateCommand
     public static Command Create()
     {
         Option<string> samples = new("--samples") { Description = "samples CSV to evaluate", Required = true };
-        Option<string> target = CommandRunner.Option("--target", $"target distribution: {string.Join("|", TargetCatalog.Names)}", "gmm8");
-        Option<long> seed = CommandRunner.Option("--seed", "seed of the fresh target samples", 12345L);
-        Option<int> maxPoints = CommandRunner.Option("--max-points", "evaluate at most this many samples (pairwise statistics cost n^2)", 20000);
-        Option<int> draws = CommandRunner.Option("--target-draws", "average the discrepancies over this many independent target sets (one set alone scatters by tens of percent)", SampleEvaluation.DefaultTargetDraws);
-        Option<string?> report = CommandRunner.Option<string?>("--report", "also write the figures as JSON here");
-        Option<bool> force = CommandRunner.Option("--force", "overwrite an existing report", false);
-        Option<string> classifier = CommandRunner.Option("--classifier", "image samples: the feature classifier (trainer classifier)", Path.Combine("models", "fashion-mnist-classifier.onnx"));
-        Option<string?> data = CommandRunner.Option<string?>("--data", "image samples: the folder of Fashion-MNIST's files");
-        Option<int> trainCount = CommandRunner.Option("--train-images", "image samples: training images for the memorisation reference", 10000);
+        Option<string> target = CliOptions.Option("--target", $"target distribution: {string.Join("|", TargetCatalog.Names)}", "gmm8");
+        Option<long> seed = CliOptions.Option("--seed", "seed of the fresh target samples", 12345L);
+        Option<int> maxPoints = CliOptions.Option("--max-points", "evaluate at most this many samples (pairwise statistics cost n^2)", 20000);
+        Option<int> draws = CliOptions.Option("--target-draws", "average the discrepancies over this many independent target sets (one set alone scatters by tens of percent)", SampleEvaluation.DefaultTargetDraws);
+        Option<string?> report = CliOptions.Option<string?>("--report", "also write the figures as JSON here");
+        Option<bool> force = CliOptions.Option("--force", "overwrite an existing report", false);
+        Option<string> classifier = CliOptions.Option("--classifier", "image samples: the feature classifier (trainer classifier)", Path.Combine("models", "fashion-mnist-classifier.onnx"));
+        Option<string?> data = CliOptions.Option<string?>("--data", "image samples: the folder of Fashion-MNIST's files");
+        Option<int> trainCount = CliOptions.Option("--train-images", "image samples: training images for the memorisation reference", 10000);
         var command = new Command("evaluate", "Energy distance and MMD against fresh target samples (beside their noise floors), and mode or square coverage")
         {
             samples, target, seed, maxPoints, draws, report, force, classifier, data, trainCount,

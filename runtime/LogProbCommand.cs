@@ -16,8 +16,8 @@ public static class LogProbCommand
         var modelOptions = new ModelOptions();
         Option<string> input = new("--in") { Description = "points CSV (d columns)", Required = true };
         Option<string> output = new("--out") { Description = "CSV of the input columns plus logp", Required = true };
-        Option<OdeMethod> method = CommandRunner.Choice("--method", "ODE method", CliChoices.OdeMethods, defaults.Solver.Method ?? OdeMethod.Euler);
-        Option<int> steps = CommandRunner.Option("--steps", "steps for fixed-step methods", defaults.Solver.Steps ?? OdeSolverOptions.DefaultSteps);
+        Option<OdeMethod> method = CliOptions.Choice("--method", "ODE method", CliChoices.OdeMethods, defaults.Solver.Method ?? OdeMethod.Euler);
+        Option<int> steps = CliOptions.Option("--steps", "steps for fixed-step methods", defaults.Solver.Steps ?? OdeSolverOptions.DefaultSteps);
         var solverOptions = new ToleranceOptions();
         Option<DivergenceEstimator?> divergence = new("--divergence")
         {
@@ -26,10 +26,10 @@ public static class LogProbCommand
                 ? value
                 : Fail(result, $"--divergence {result.Tokens[0].Value}: expected exact or hutchinson"),
         };
-        Option<int> probes = CommandRunner.Option("--probes", "Hutchinson probes a step", 4);
-        Option<long> seed = CommandRunner.Option("--seed", "seed of the Hutchinson probes", 0L);
-        Option<int> chunk = CommandRunner.Option("--chunk", "points integrated at once; changes no output except dopri5's, whose steps are chosen per chunk", LikelihoodOptions.DefaultChunk);
-        Option<bool> force = CommandRunner.Option("--force", "overwrite an existing output file", false);
+        Option<int> probes = CliOptions.Option("--probes", "Hutchinson probes a step", 4);
+        Option<long> seed = CliOptions.Option("--seed", "seed of the Hutchinson probes", 0L);
+        Option<int> chunk = CliOptions.Option("--chunk", "points integrated at once; changes no output except dopri5's, whose steps are chosen per chunk", LikelihoodOptions.DefaultChunk);
+        Option<bool> force = CliOptions.Option("--force", "overwrite an existing output file", false);
         var command = new Command("logprob", "log rho_1(x) of each input point, integrating the ODE from t = 1 to 0 with the divergence of b")
         {
             input, output, method, steps, divergence, probes, seed, chunk, force,

@@ -10,12 +10,12 @@ public sealed class ModelOptions
 {
     public static string DefaultPath { get; } = Path.Combine("models", "gmm8.onnx");
 
-    private readonly Option<string> _model = CommandRunner.Option("--model", "ONNX velocity model, or exact:gmm8 for the closed-form field", DefaultPath);
-    private readonly Option<ExecutionProviderKind> _provider = CommandRunner.Choice("--provider", "ONNX Runtime execution provider; auto: CUDA when it loads", CliChoices.Providers, ExecutionProviderKind.Auto);
-    private readonly Option<InterpolantKind?> _interpolant = CommandRunner.Parsed<InterpolantKind?>("--interpolant", $"interpolant for models without metadata: {string.Join("|", InterpolantCatalog.Names)}", null,
+    private readonly Option<string> _model = CliOptions.Option("--model", "ONNX velocity model, or exact:gmm8 for the closed-form field", DefaultPath);
+    private readonly Option<ExecutionProviderKind> _provider = CliOptions.Choice("--provider", "ONNX Runtime execution provider; auto: CUDA when it loads", CliChoices.Providers, ExecutionProviderKind.Auto);
+    private readonly Option<InterpolantKind?> _interpolant = CliOptions.Parsed<InterpolantKind?>("--interpolant", $"interpolant for models without metadata: {string.Join("|", InterpolantCatalog.Names)}", null,
         (string text, out InterpolantKind? kind) => (kind = InterpolantCatalog.TryParse(text, out InterpolantKind read) ? read : null) is not null,
         $"one of {string.Join(", ", InterpolantCatalog.Names)}");
-    private readonly Option<int> _threads = CommandRunner.Option("--threads", "CPU threads, each evaluating its own block of rows (0: one per core); does not change the output", 0);
+    private readonly Option<int> _threads = CliOptions.Option("--threads", "CPU threads, each evaluating its own block of rows (0: one per core); does not change the output", 0);
 
     public IEnumerable<Option> All => [_model, _provider, _interpolant, _threads];
 

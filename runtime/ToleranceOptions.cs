@@ -11,9 +11,9 @@ public sealed class ToleranceOptions
 {
     private static readonly Tolerances Defaults = new();
 
-    private readonly Option<double> _relative = CommandRunner.Option("--rtol", "dopri5 relative tolerance", Defaults.Relative);
-    private readonly Option<double> _absolute = CommandRunner.Option("--atol", "dopri5 absolute tolerance", Defaults.Absolute);
-    private readonly Option<int> _maxSteps = CommandRunner.Option("--max-steps", "dopri5 step cap", Defaults.MaxSteps);
+    private readonly Option<double> _relative = CliOptions.Option("--rtol", "dopri5 relative tolerance", Defaults.Relative);
+    private readonly Option<double> _absolute = CliOptions.Option("--atol", "dopri5 absolute tolerance", Defaults.Absolute);
+    private readonly Option<int> _maxSteps = CliOptions.Option("--max-steps", "dopri5 step cap", Defaults.MaxSteps);
 
     public IEnumerable<Option> All => [_relative, _absolute, _maxSteps];
 

@@ -16,15 +16,15 @@ public static class ClassifierCommand
 {
     public static Command Create()
     {
-        Option<string> target = CommandRunner.Option("--target", "a labelled image set: fashion-mnist or idx:IMAGES,LABELS", ImageTargets.FashionMnist);
-        Option<string?> test = CommandRunner.Option<string?>("--test", "held-out set for the accuracy (default: fashion-mnist's test split)");
-        Option<string?> data = CommandRunner.Option<string?>("--data", $"folder with Fashion-MNIST's IDX files (default {ImageTargets.FashionMnistFolder})");
-        Option<int> steps = CommandRunner.Option("--steps", "optimisation steps", 2000);
-        Option<int> batch = CommandRunner.Option("--batch", "batch size", 128);
-        Option<double> lr = CommandRunner.Option("--lr", "Adam learning rate", 1e-3);
-        Option<long> seed = CommandRunner.Option("--seed", "random seed", 0L);
-        Option<string> output = CommandRunner.Option("--out", "the classifier model", Path.Combine("models", "fashion-mnist-classifier.onnx"));
-        Option<bool> force = CommandRunner.Option("--force", "overwrite an existing model", false);
+        Option<string> target = CliOptions.Option("--target", "a labelled image set: fashion-mnist or idx:IMAGES,LABELS", ImageTargets.FashionMnist);
+        Option<string?> test = CliOptions.Option<string?>("--test", "held-out set for the accuracy (default: fashion-mnist's test split)");
+        Option<string?> data = CliOptions.Option<string?>("--data", $"folder with Fashion-MNIST's IDX files (default {ImageTargets.FashionMnistFolder})");
+        Option<int> steps = CliOptions.Option("--steps", "optimisation steps", 2000);
+        Option<int> batch = CliOptions.Option("--batch", "batch size", 128);
+        Option<double> lr = CliOptions.Option("--lr", "Adam learning rate", 1e-3);
+        Option<long> seed = CliOptions.Option("--seed", "random seed", 0L);
+        Option<string> output = CliOptions.Option("--out", "the classifier model", Path.Combine("models", "fashion-mnist-classifier.onnx"));
+        Option<bool> force = CliOptions.Option("--force", "overwrite an existing model", false);
         var command = new Command("classifier", "Train the small CNN whose features the image evaluation compares, and export it")
         {
             target, test, data, steps, batch, lr, seed, output, force,

@@ -14,7 +14,7 @@ public static class ExportCommand
     {
         Option<string> checkpoint = new("--checkpoint") { Description = "a checkpoint written by trainer train", Required = true };
         Option<string> output = new("--out") { Description = "the ONNX model to write", Required = true };
-        Option<bool> force = CommandRunner.Option("--force", "overwrite an existing model", false);
+        Option<bool> force = CliOptions.Option("--force", "overwrite an existing model", false);
         var command = new Command("export", "Export the network saved in a checkpoint as an ONNX model (the same bytes the run's own export writes)")
         {
             checkpoint, output, force,

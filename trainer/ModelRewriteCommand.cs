@@ -20,7 +20,7 @@ public static class ModelRewriteCommand
     {
         Option<string> model = new("--model") { Description = "a velocity model written by this trainer", Required = true };
         Option<string> output = new("--out") { Description = "the model to write (.onnx)", Required = true };
-        Option<bool> force = CommandRunner.Option("--force", "overwrite an existing file", false);
+        Option<bool> force = CliOptions.Option("--force", "overwrite an existing file", false);
         var command = new Command(name, description) { model, output, force };
         foreach (Option option in options)
         {
@@ -57,7 +57,7 @@ public static class ModelRewriteCommand
 
     public static Command ExportSampler()
     {
-        Option<int> steps = CommandRunner.Option("--steps", "Euler steps to unroll", 4);
+        Option<int> steps = CliOptions.Option("--steps", "Euler steps to unroll", 4);
         return Create("export-sampler", "Write a model's Euler sampler as one ONNX graph that any ONNX Runtime samples in one call",
             (parse, field, path) => (SamplerGraph.Unroll(field, parse.GetValue(steps), path), $"{parse.GetValue(steps)} Euler steps of {path} in one graph (z -> x1)"),
             steps);
@@ -65,17 +65,17 @@ public static class ModelRewriteCommand
 
     public static Command Recommend()
     {
-        Option<OdeMethod> method = CommandRunner.Choice("--method", "fixed-step ODE method", OdeMethods.FixedStep, OdeMethod.Euler);
-        Option<int> steps = CommandRunner.Option("--steps", "its steps", OdeSolverOptions.DefaultSteps);
-        Option<double> guidance = CommandRunner.Option("--guidance", "classifier-free guidance scale (class-conditional models)", 1.0);
-        Option<GuidanceInterval?> interval = CommandRunner.Parsed<GuidanceInterval?>("--guidance-interval",
+        Option<OdeMethod> method = CliOptions.Choice("--method", "fixed-step ODE method", OdeMethods.FixedStep, OdeMethod.Euler);
+        Option<int> steps = CliOptions.Option("--steps", "its steps", OdeSolverOptions.DefaultSteps);
+        Option<double> guidance = CliOptions.Option("--guidance", "classifier-free guidance scale (class-conditional models)", 1.0);
+        Option<GuidanceInterval?> interval = CliOptions.Parsed<GuidanceInterval?>("--guidance-interval",
             "FROM,TO: guide only at these times t (0 noise, 1 data); every t when not given", null,
             (string text, out GuidanceInterval? value) => (value = GuidanceInterval.TryParse(text, out GuidanceInterval read) ? read : null) is not null,
             GuidanceInterval.Expected);
-        Option<TimeGridKind> timeGrid = CommandRunner.Choice("--time-grid", "uniform steps, or steps where the model's own dopri5 pilot stepped (stored as times)",
+        Option<TimeGridKind> timeGrid = CliOptions.Choice("--time-grid", "uniform steps, or steps where the model's own dopri5 pilot stepped (stored as times)",
             TimeGridKinds.Names, TimeGridKind.Uniform);
-        Option<string?> weakModel = CommandRunner.Option<string?>("--weak-model", "a weaker model of the same data for autoguidance of unconditional samples (stored relative to --out's folder)");
-        Option<double?> autoguidance = CommandRunner.Option<double?>("--autoguidance", "the autoguidance weight w for --weak-model");
+        Option<string?> weakModel = CliOptions.Option<string?>("--weak-model", "a weaker model of the same data for autoguidance of unconditional samples (stored relative to --out's folder)");
+        Option<double?> autoguidance = CliOptions.Option<double?>("--autoguidance", "the autoguidance weight w for --weak-model");
         return Create("recommend", "Store the sampler measured best for a model in its metadata; runtime sample uses it for what its user leaves unset",
             (parse, field, path) =>
             {
@@ -126,7 +126,7 @@ public static class ModelRewriteCommand
 
     public static Command Quantize()
     {
-        Option<ActivationScaling> activations = CommandRunner.Choice("--activations",
+        Option<ActivationScaling> activations = CliOptions.Choice("--activations",
             "how fully connected layers scale their inputs to int8: each point on its own step at every call (close to the float field anywhere), or one step a layer measured on the model's own ODE paths (faster; accurate on those paths, coarse far off them)",
             ActivationScalingNames, ActivationScaling.PerPoint);
         return Create("quantize", "Write a model with int8 fully connected and convolution layers (per-channel weights; convolutions quantize each image at each call)",

@@ -22,36 +22,36 @@ public static class TrainCommand
     private static Command Create(string name, string description, bool reflow)
     {
         var defaults = new TrainingOptions();
-        Option<string> target = CommandRunner.Option("--target", $"target distribution: {string.Join("|", TargetCatalog.Names)}", defaults.Target);
-        Option<InterpolantKind> interpolant = CommandRunner.Choice("--interpolant", "interpolant schedule", InterpolantCatalog.Table, defaults.Interpolant);
-        Option<int> steps = CommandRunner.Option("--steps", "optimisation steps", defaults.Steps);
-        Option<int> batch = CommandRunner.Option("--batch", "batch size", defaults.Batch);
-        Option<double> lr = CommandRunner.Option("--lr", "Adam learning rate", defaults.LearningRate);
-        Option<int> lrStep = CommandRunner.Option("--lr-step", "StepLR step size (steps)", defaults.LearningRateStep);
-        Option<double> lrGamma = CommandRunner.Option("--lr-gamma", "StepLR decay factor", defaults.LearningRateGamma);
-        Option<string> hidden = CommandRunner.Option("--hidden", "hidden layer widths, comma separated", string.Join(",", defaults.Hidden));
-        Option<Activation> activation = CommandRunner.Choice("--activation", "hidden activation", Activations.Names, defaults.Activation);
-        Option<long> seed = CommandRunner.Option("--seed", "random seed (same seed, same model bytes)", defaults.Seed);
-        Option<string?> output = CommandRunner.Option<string?>("--out", "model path (default models/trained/<target>.onnx)");
-        Option<string?> lossCsv = CommandRunner.Option<string?>("--loss-csv", "write step,loss,lr,val_loss here");
-        Option<int> validationBatch = CommandRunner.Option("--validation-batch", "held-out batch size (0: none)", defaults.ValidationBatch);
-        Option<int> validationEvery = CommandRunner.Option("--validation-every", "steps between validation losses", defaults.ValidationEvery);
-        Option<DeviceChoice> device = CommandRunner.Choice("--device", "TorchSharp device", DeviceChoices.Names, defaults.Device);
+        Option<string> target = CliOptions.Option("--target", $"target distribution: {string.Join("|", TargetCatalog.Names)}", defaults.Target);
+        Option<InterpolantKind> interpolant = CliOptions.Choice("--interpolant", "interpolant schedule", InterpolantCatalog.Table, defaults.Interpolant);
+        Option<int> steps = CliOptions.Option("--steps", "optimisation steps", defaults.Steps);
+        Option<int> batch = CliOptions.Option("--batch", "batch size", defaults.Batch);
+        Option<double> lr = CliOptions.Option("--lr", "Adam learning rate", defaults.LearningRate);
+        Option<int> lrStep = CliOptions.Option("--lr-step", "StepLR step size (steps)", defaults.LearningRateStep);
+        Option<double> lrGamma = CliOptions.Option("--lr-gamma", "StepLR decay factor", defaults.LearningRateGamma);
+        Option<string> hidden = CliOptions.Option("--hidden", "hidden layer widths, comma separated", string.Join(",", defaults.Hidden));
+        Option<Activation> activation = CliOptions.Choice("--activation", "hidden activation", Activations.Names, defaults.Activation);
+        Option<long> seed = CliOptions.Option("--seed", "random seed (same seed, same model bytes)", defaults.Seed);
+        Option<string?> output = CliOptions.Option<string?>("--out", "model path (default models/trained/<target>.onnx)");
+        Option<string?> lossCsv = CliOptions.Option<string?>("--loss-csv", "write step,loss,lr,val_loss here");
+        Option<int> validationBatch = CliOptions.Option("--validation-batch", "held-out batch size (0: none)", defaults.ValidationBatch);
+        Option<int> validationEvery = CliOptions.Option("--validation-every", "steps between validation losses", defaults.ValidationEvery);
+        Option<DeviceChoice> device = CliOptions.Choice("--device", "TorchSharp device", DeviceChoices.Names, defaults.Device);
         Option<TimeEmbedding> timeEmbedding = Named("--time-embedding", "how t enters the network: none or fourier:K", defaults.TimeEmbedding);
         Option<TimeSampling> timeSampling = Named("--time-sampling", "how training draws t: uniform or logit-normal:M,S (t = sigmoid(M + S z))", defaults.TimeSampling);
-        Option<string?> checkpoint = CommandRunner.Option<string?>("--checkpoint", "save resumable checkpoints here (default on Ctrl-C: <out>.ckpt)");
-        Option<int> checkpointEvery = CommandRunner.Option("--checkpoint-every", "steps between checkpoints (0: only on Ctrl-C)", 0);
-        Option<string?> resume = CommandRunner.Option<string?>("--resume", "continue the run saved in this checkpoint (its options are used; --steps may extend it)");
-        Option<double> ema = CommandRunner.Option("--ema", "export an exponential moving average of the weights with this decay (0: off)", defaults.EmaDecay);
-        Option<bool> force = CommandRunner.Option("--force", "overwrite existing output files", false);
-        Option<NetworkKind> network = CommandRunner.Choice("--network", "velocity network: the MLP for points, the U-Net for images", NetworkKinds.Names, defaults.Network);
-        Option<string> channels = CommandRunner.Option("--channels", "U-Net channel widths, one per resolution level, comma separated", string.Join(",", defaults.Channels));
-        Option<double> labelDropout = CommandRunner.Option("--label-dropout", "probability of replacing a class by the null class (classifier-free guidance)", defaults.LabelDropout);
-        Option<string?> data = CommandRunner.Option<string?>("--data", $"folder with Fashion-MNIST's IDX files (default {ImageTargets.FashionMnistFolder})");
+        Option<string?> checkpoint = CliOptions.Option<string?>("--checkpoint", "save resumable checkpoints here (default on Ctrl-C: <out>.ckpt)");
+        Option<int> checkpointEvery = CliOptions.Option("--checkpoint-every", "steps between checkpoints (0: only on Ctrl-C)", 0);
+        Option<string?> resume = CliOptions.Option<string?>("--resume", "continue the run saved in this checkpoint (its options are used; --steps may extend it)");
+        Option<double> ema = CliOptions.Option("--ema", "export an exponential moving average of the weights with this decay (0: off)", defaults.EmaDecay);
+        Option<bool> force = CliOptions.Option("--force", "overwrite existing output files", false);
+        Option<NetworkKind> network = CliOptions.Choice("--network", "velocity network: the MLP for points, the U-Net for images", NetworkKinds.Names, defaults.Network);
+        Option<string> channels = CliOptions.Option("--channels", "U-Net channel widths, one per resolution level, comma separated", string.Join(",", defaults.Channels));
+        Option<double> labelDropout = CliOptions.Option("--label-dropout", "probability of replacing a class by the null class (classifier-free guidance)", defaults.LabelDropout);
+        Option<string?> data = CliOptions.Option<string?>("--data", $"folder with Fashion-MNIST's IDX files (default {ImageTargets.FashionMnistFolder})");
 
         Option<string> teacher = new("--teacher") { Description = "the point model whose ODE couples noise to data (.onnx)", Required = true };
-        Option<int> pairs = CommandRunner.Option("--pairs", "noise points the teacher carries to data", ReflowTeacher.DefaultPairs);
-        Option<int> teacherSteps = CommandRunner.Option("--teacher-steps", "Runge-Kutta 4 steps of the teacher's ODE", ReflowTeacher.DefaultSteps);
+        Option<int> pairs = CliOptions.Option("--pairs", "noise points the teacher carries to data", ReflowTeacher.DefaultPairs);
+        Option<int> teacherSteps = CliOptions.Option("--teacher-steps", "Runge-Kutta 4 steps of the teacher's ODE", ReflowTeacher.DefaultSteps);
         var command = new Command(name, description)
         {
             interpolant, steps, batch, lr, lrStep, lrGamma, hidden, activation, seed, output, lossCsv,
@@ -125,7 +125,7 @@ public static class TrainCommand
         : target;
 
     private static Option<T> Named<T>(string name, string description, T defaultValue) where T : class, INamedChoice<T> =>
-        CommandRunner.Parsed(name, description, defaultValue, (string text, out T value) => T.TryParse(text, out value!), T.Expected);
+        CliOptions.Parsed(name, description, defaultValue, (string text, out T value) => T.TryParse(text, out value!), T.Expected);
 
     public static IReadOnlyList<int> ParseWidths(string text, string flag, string example)
     {

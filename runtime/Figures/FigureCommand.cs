@@ -9,9 +9,9 @@ public static class FigureCommand
     public static Command Create(string name, string description, Func<ParseResult, FigureCanvas> draw, params Option[] options)
     {
         Option<string> output = new("--out") { Description = "PNG file to write", Required = true };
-        Option<int> width = CommandRunner.Option("--width", "image width in pixels", 1000);
-        Option<int> height = CommandRunner.Option("--height", "image height in pixels", 500);
-        Option<bool> force = CommandRunner.Option("--force", "overwrite an existing image", false);
+        Option<int> width = CliOptions.Option("--width", "image width in pixels", 1000);
+        Option<int> height = CliOptions.Option("--height", "image height in pixels", 500);
+        Option<bool> force = CliOptions.Option("--force", "overwrite an existing image", false);
         var command = new Command(name, description);
         foreach (Option option in options.Concat([output, width, height, force]))
         {
@@ -29,7 +29,7 @@ public static class FigureCommand
         return command;
     }
 
-    public static Option<double> LimitOption() => CommandRunner.Option("--limit", "axes span [-limit, limit]", 8.0);
+    public static Option<double> LimitOption() => CliOptions.Option("--limit", "axes span [-limit, limit]", 8.0);
 
     /// <summary>A positive span: a zero or negative one would draw an empty or inverted panel.</summary>
     public static double Limit(ParseResult parse, Option<double> limit) => parse.InRange(limit, 1e-6, 1e6);

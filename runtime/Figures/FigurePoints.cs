@@ -12,10 +12,10 @@ namespace FlowMatching.Runtime.Figures;
 /// </summary>
 public sealed class FigurePoints(int defaultCount, string dataDescription)
 {
-    private readonly Option<string> _target = CommandRunner.Option("--target", "target distribution to draw from", "gmm8");
-    private readonly Option<string?> _data = CommandRunner.Option<string?>("--data", dataDescription);
-    private readonly Option<int> _count = CommandRunner.Option("--n", "points per panel", defaultCount);
-    private readonly Option<long> _seed = CommandRunner.Option("--seed", "random seed", 0L);
+    private readonly Option<string> _target = CliOptions.Option("--target", "target distribution to draw from", "gmm8");
+    private readonly Option<string?> _data = CliOptions.Option<string?>("--data", dataDescription);
+    private readonly Option<int> _count = CliOptions.Option("--n", "points per panel", defaultCount);
+    private readonly Option<long> _seed = CliOptions.Option("--seed", "random seed", 0L);
 
     public Option[] All => [_target, _data, _count, _seed];
 

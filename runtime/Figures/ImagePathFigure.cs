@@ -15,14 +15,14 @@ public static class ImagePathFigure
     public static Command Create()
     {
         var modelOptions = new ModelOptions();
-        Option<int> count = CommandRunner.Option("--n", "samples, one row each", 4);
-        Option<int> snapshots = CommandRunner.Option("--snapshots", "images per row, evenly spaced in t from 0 to 1", 8);
-        Option<int> steps = CommandRunner.Option("--steps", "Euler steps", OdeSolverOptions.DefaultSteps);
+        Option<int> count = CliOptions.Option("--n", "samples, one row each", 4);
+        Option<int> snapshots = CliOptions.Option("--snapshots", "images per row, evenly spaced in t from 0 to 1", 8);
+        Option<int> steps = CliOptions.Option("--steps", "Euler steps", OdeSolverOptions.DefaultSteps);
         var guidanceOptions = new GuidanceOptions();
         var autoguidanceOptions = new AutoguidanceOptions();
-        Option<long> seed = CommandRunner.Option("--seed", "random seed", 0L);
+        Option<long> seed = CliOptions.Option("--seed", "random seed", 0L);
         Option<string> output = new("--out") { Description = "PNG file to write", Required = true };
-        Option<bool> force = CommandRunner.Option("--force", "overwrite an existing image", false);
+        Option<bool> force = CliOptions.Option("--force", "overwrite an existing image", false);
         var command = new Command("image-path", "Snapshots of image samples along the ODE, from noise to image (the tutorial's Figure 2)")
         {
             count, snapshots, steps, seed, output, force,

@@ -12,8 +12,8 @@ public static class InterpolantFigure
     {
         Option<double> limit = FigureCommand.LimitOption();
         var points = new FigurePoints(8000, "use these points as x1 instead (CSV)");
-        Option<InterpolantKind> interpolant = CommandRunner.Choice("--interpolant", "interpolant schedule", InterpolantCatalog.Table, InterpolantKind.Linear);
-        Option<int> panels = CommandRunner.Option("--panels", "number of times from 0 to 1", 6);
+        Option<InterpolantKind> interpolant = CliOptions.Choice("--interpolant", "interpolant schedule", InterpolantCatalog.Table, InterpolantKind.Linear);
+        Option<int> panels = CliOptions.Option("--panels", "number of times from 0 to 1", 6);
         return FigureCommand.Create("interpolant", "rho_t at t = 0, 0.2, ..., 1, drawn from the interpolant I_t = alpha x0 + beta x1", parse =>
         {
             IInterpolant schedule = parse.GetValue(interpolant).Create();

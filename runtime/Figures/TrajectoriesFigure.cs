@@ -12,7 +12,7 @@ public static class TrajectoriesFigure
     {
         Option<double> limit = FigureCommand.LimitOption();
         Option<string> trajectory = new("--trajectory") { Description = "trajectory CSV from `sample --trajectory` (step,t,id,x0,...)", Required = true };
-        Option<string?> background = CommandRunner.Option<string?>("--samples", "draw these samples (CSV) as a faint density behind the curves");
+        Option<string?> background = CliOptions.Option<string?>("--samples", "draw these samples (CSV) as a faint density behind the curves");
         return FigureCommand.Create("trajectories", "Characteristic curves X_t from t = 0 to 1 over a faint cloud of their end points", parse =>
         {
             string path = parse.GetValue(trajectory)!;
