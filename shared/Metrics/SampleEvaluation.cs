@@ -10,8 +10,8 @@ namespace FlowMatching.Metrics;
 /// How well samples match a known target: discrepancies against fresh target sets of the samples' size,
 /// each beside its noise floor (the expected value of the same statistic between two independent target
 /// sets of that size), plus the target's own coverage figures. The discrepancies are means over several
-/// independent target sets because one set alone moves the energy ratio by tens of percent (measured:
-/// 1.06x to 2.41x for one sample set against nine target draws); the lowest and highest single-draw
+/// independent target sets because one set alone moves the energy ratio by tens of percent (models/README.md,
+/// Evaluation); the lowest and highest single-draw
 /// ratios are kept so that scatter stays visible. Count is the number of samples the pairwise statistics
 /// used; the coverage figures, linear in the samples, use all SampleCount of them.
 /// </summary>
