@@ -61,7 +61,7 @@ public static class SampleCommand
             using FlowModel model = modelOptions.Open(parse);
             if (model is SamplerGraphModel graph)
             {
-                parse.Refuse($"does not apply to {model.Source}, a sampler graph that runs {graph.Method}", [sampler, method, steps, eps, diffusion, denoise, timeGrid, .. solverOptions.All, .. autoguidanceOptions.All]);
+                parse.Refuse($"does not apply to {model.Source}, a sampler graph that runs {graph.Method}", [sampler, method, steps, eps, diffusion, denoise, timeGrid, init, trajectory, .. solverOptions.All, .. autoguidanceOptions.All]);
             }
 
             Conditioning? conditioning = model.SampleShape.Count == 3 ? guidanceOptions.Read(parse, model) : null;

@@ -69,6 +69,13 @@ public sealed class SamplerGraphTests
         (code, error) = CommandLine.Runtime("sample", "--model", files["s.onnx"], "--steps", "8", "--n", "5", "--out", files["y.csv"]);
         Assert.AreEqual(1, code, error);
         StringAssert.Contains(error, "--steps");
+        // Given starting points need a velocity field to integrate them; the graph draws its own.
+        File.WriteAllText(files["init.csv"], "x0,x1\n0.1,0.2\n");
+        (code, error) = CommandLine.Runtime("sample", "--model", files["s.onnx"], "--provider", "cpu", "--init", files["init.csv"], "--out", files["z.csv"]);
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, "--init: does not apply");
+        Assert.IsFalse(error.Contains(" at ", StringComparison.Ordinal), error);
+        Assert.IsFalse(File.Exists(files["z.csv"]));
         (code, error) = CommandLine.Trainer("export-sampler", "--model", files["s.onnx"], "--out", files["t.onnx"]);
         Assert.AreEqual(1, code, error);
         StringAssert.Contains(error, "already a sampler graph");
