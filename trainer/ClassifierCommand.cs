@@ -56,11 +56,11 @@ public static class ClassifierCommand
             using (network)
             {
                 double accuracy = ClassifierTraining.Accuracy(network!, held, device);
-                var contract = new ModelContract(TrainingContract.Producer, TrainingContract.ProducerVersion, "none", train.Dimension, "none", train.Name,
+                var contract = new ModelContract(TrainingContract.Producer, TrainingContract.ProducerVersion, null, train.Dimension, "none", train.Name,
                     [32, 64, Classifier.FeatureWidth], "relu", stepCount, parse.GetValue(batch), parse.GetValue(seed), lastLoss)
                 {
                     TestAccuracy = accuracy,
-                    NetworkKind = "classifier",
+                    NetworkKind = NetworkKind.Classifier,
                     Shape = [train.Channels, train.Height, train.Width],
                     ValueRange = [ImageDataset.PixelLow, ImageDataset.PixelHigh],
                     ClassNames = train.ClassNames,

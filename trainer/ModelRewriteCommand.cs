@@ -79,12 +79,13 @@ public static class ModelRewriteCommand
         return Create("recommend", "Store the sampler measured best for a model in its metadata; runtime sample uses it for what its user leaves unset",
             (parse, field, path) =>
             {
-                if (field.MetadataProps.Any(p => p.Key == MetadataKeys.Sampler))
+                ModelContract? contract = field.Contract(path);
+                if (contract?.Sampler is not null)
                 {
                     throw new UserInputException($"{path}: a sampler graph has its steps built in; recommend for the velocity model");
                 }
 
-                bool classes = field.MetadataProps.Any(p => p.Key == MetadataKeys.ClassNames);
+                bool classes = contract?.ClassNames.Count > 0;
                 if (!classes)
                 {
                     parse.Refuse($"applies only to class-conditional models, and {path} has no classes", guidance, interval);

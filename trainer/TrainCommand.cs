@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FlowMatching.Cli;
+using FlowMatching.Contract;
 using FlowMatching.Distributions;
 using FlowMatching.Interpolants;
 using FlowMatching.Training.Network;
@@ -37,14 +38,16 @@ public static class TrainCommand
         Option<int> validationBatch = CliOptions.Option("--validation-batch", "held-out batch size (0: none)", defaults.ValidationBatch);
         Option<int> validationEvery = CliOptions.Option("--validation-every", "steps between validation losses", defaults.ValidationEvery);
         Option<DeviceChoice> device = CliOptions.Choice("--device", "TorchSharp device", DeviceChoices.Names, defaults.Device);
-        Option<TimeEmbedding> timeEmbedding = Named("--time-embedding", "how t enters the network: none or fourier:K", defaults.TimeEmbedding);
+        // The U-Net's sinusoidal embedding is its own; the MLP's choice is none or fourier:K.
+        Option<TimeEmbedding> timeEmbedding = CliOptions.Parsed("--time-embedding", "how t enters the MLP: none or fourier:K", defaults.TimeEmbedding,
+            (string text, out TimeEmbedding value) => TimeEmbedding.TryParse(text, out value!) && value.Kind != TimeEmbeddingKind.Sinusoidal, "none or fourier:K with K from 1 to 64");
         Option<TimeSampling> timeSampling = Named("--time-sampling", "how training draws t: uniform or logit-normal:M,S (t = sigmoid(M + S z))", defaults.TimeSampling);
         Option<string?> checkpoint = CliOptions.Option<string?>("--checkpoint", "save resumable checkpoints here (default on Ctrl-C: <out>.ckpt)");
         Option<int> checkpointEvery = CliOptions.Option("--checkpoint-every", "steps between checkpoints (0: only on Ctrl-C)", 0);
         Option<string?> resume = CliOptions.Option<string?>("--resume", "continue the run saved in this checkpoint (its options are used; --steps may extend it)");
         Option<double> ema = CliOptions.Option("--ema", "export an exponential moving average of the weights with this decay (0: off)", defaults.EmaDecay);
         Option<bool> force = CliOptions.Option("--force", "overwrite existing output files", false);
-        Option<NetworkKind> network = CliOptions.Choice("--network", "velocity network: the MLP for points, the U-Net for images", NetworkKinds.Names, defaults.Network);
+        Option<NetworkKind> network = CliOptions.Choice("--network", "velocity network: the MLP for points, the U-Net for images", NetworkKinds.Velocity, defaults.Network);
         Option<string> channels = CliOptions.Option("--channels", "U-Net channel widths, one per resolution level, comma separated", string.Join(",", defaults.Channels));
         Option<double> labelDropout = CliOptions.Option("--label-dropout", "probability of replacing a class by the null class (classifier-free guidance)", defaults.LabelDropout);
         Option<string?> data = CliOptions.Option<string?>("--data", $"folder with Fashion-MNIST's IDX files (default {ImageTargets.FashionMnistFolder})");

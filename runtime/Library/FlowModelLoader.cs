@@ -48,22 +48,21 @@ internal static class FlowModelLoader
         var parts = new List<OnnxVelocityField>();
         try
         {
-            if (session.ModelMetadata.CustomMetadataMap.TryGetValue(MetadataKeys.NetworkKind, out string? kind) && kind == "classifier")
+            ModelContract? contract = ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, path);
+            if (contract?.NetworkKind == NetworkKind.Classifier)
             {
                 throw new ModelContractException(path, "is a feature classifier (for evaluating image samples), not a velocity model to sample");
             }
 
             int threads = cuda ? 1 : options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
-            if (session.ModelMetadata.CustomMetadataMap.TryGetValue(MetadataKeys.Sampler, out string? stored))
+            if (contract?.Sampler is { } method)
             {
-                SamplerSpec method = SamplerSpec.Parse(stored, path);
                 List<InferenceSession> sessions = [session, .. MoreSessions(path, threads - 1)];
                 options.Logger.LogInformation("{Path} on ONNX Runtime {Provider}: a sampler graph ({Method}), one call per chunk, {Threads} thread(s)", path, cuda ? "CUDA" : "CPU", method, threads);
-                return new SamplerGraphModel(path, new OnnxSamplerGraph(sessions, method, path), ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, path), cuda ? "CUDA" : "CPU");
+                return new SamplerGraphModel(path, new OnnxSamplerGraph(sessions, method, path), contract, cuda ? "CUDA" : "CPU");
             }
 
             var signature = OnnxSignature.Resolve(session, path);
-            ModelContract? contract = ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, path);
             if (contract is not null && contract.Dimension != signature.Dimension)
             {
                 throw new ModelContractException(path, $"says dimension {contract.Dimension} but the graph's points are {signature.Dimension} wide", MetadataKeys.Dimension);
@@ -142,9 +141,9 @@ internal static class FlowModelLoader
             return requested ?? new LinearInterpolant();
         }
 
-        IInterpolant stored = InterpolantCatalog.TryParse(contract.Interpolant, out InterpolantKind kind)
+        IInterpolant stored = contract.Interpolant is { } kind
             ? kind.Create()
-            : throw new ModelContractException(path, $"names an unknown interpolant '{contract.Interpolant}' (known: {string.Join(", ", InterpolantCatalog.Names)})", MetadataKeys.Interpolant);
+            : throw new ModelContractException(path, $"names no interpolant (known: {string.Join(", ", InterpolantCatalog.Names)})", MetadataKeys.Interpolant);
 
         if (requested is not null && requested.Name != stored.Name)
         {

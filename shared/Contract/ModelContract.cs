@@ -1,17 +1,19 @@
 using System.Globalization;
 using FlowMatching.Errors;
+using FlowMatching.Interpolants;
 
 namespace FlowMatching.Contract;
 
 /// <summary>
-/// What an exported velocity-field model says about itself, stored as ONNX metadata_props under
-/// the keys in <see cref="MetadataKeys"/>. The runtime needs only the interpolant and dimension;
-/// the rest documents how the model was made.
+/// What an exported model says about itself, stored as ONNX metadata_props under the keys in
+/// <see cref="MetadataKeys"/>; this record is the one reader and writer of those keys. The runtime needs the
+/// interpolant, the dimension, the kind (<see cref="NetworkKind"/>, <see cref="Sampler"/>) and the classes; the rest
+/// documents how the model was made.
 /// </summary>
 public sealed record ModelContract(
     string Producer,
     string ProducerVersion,
-    string Interpolant,
+    InterpolantKind? Interpolant,
     int Dimension,
     string BaseDistribution,
     string Target,
@@ -25,8 +27,8 @@ public sealed record ModelContract(
     /// <summary>Decay of the exported weight average; 0 when the raw weights were exported.</summary>
     public double EmaDecay { get; init; }
 
-    /// <summary>How t enters the network: none (t itself) or fourier:K.</summary>
-    public string TimeEmbedding { get; init; } = "none";
+    /// <summary>How t enters the network.</summary>
+    public TimeEmbedding TimeEmbedding { get; init; } = TimeEmbedding.None;
 
     /// <summary>
     /// Per-column mean and std the data were standardised with before training; empty when the model
@@ -36,8 +38,7 @@ public sealed record ModelContract(
 
     public IReadOnlyList<double> DataStd { get; init; } = [];
 
-    /// <summary>mlp (points) or unet (images).</summary>
-    public string NetworkKind { get; init; } = "mlp";
+    public NetworkKind NetworkKind { get; init; } = NetworkKind.Mlp;
 
     /// <summary>The shape of one sample, C,H,W for images; empty for points (whose shape is [Dimension]).</summary>
     public IReadOnlyList<int> Shape { get; init; } = [];
@@ -61,6 +62,18 @@ public sealed record ModelContract(
     /// <summary>The sampler measured best for this model; null when its maker recommended none.</summary>
     public RecommendedSampling? Recommended { get; init; }
 
+    /// <summary>How the layers were rewritten to int8; null for a float model.</summary>
+    public Quantization? Quantization { get; init; }
+
+    /// <summary>What a sampler graph (z -> x1) unrolls; null for a velocity model.</summary>
+    public SamplerSpec? Sampler { get; init; }
+
+    /// <summary>The entry that marks a quantized model, added after the rest when a model is rewritten.</summary>
+    public static KeyValuePair<string, string> QuantizationProperty(Quantization quantization) => new(MetadataKeys.Quantization, Quantizations.Names.Name(quantization));
+
+    /// <summary>The entry that marks a sampler graph, added after the rest when a model is unrolled.</summary>
+    public static KeyValuePair<string, string> SamplerProperty(SamplerSpec sampler) => new(MetadataKeys.Sampler, sampler.ToString());
+
     public const int CurrentFormatVersion = 1;
 
     public IReadOnlyList<KeyValuePair<string, string>> ToProperties() =>
@@ -68,7 +81,7 @@ public sealed record ModelContract(
         new(MetadataKeys.FormatVersion, CurrentFormatVersion.ToString(CultureInfo.InvariantCulture)),
         new(MetadataKeys.Producer, Producer),
         new(MetadataKeys.ProducerVersion, ProducerVersion),
-        new(MetadataKeys.Interpolant, Interpolant),
+        new(MetadataKeys.Interpolant, Interpolant is { } kind ? InterpolantCatalog.Name(kind) : NoInterpolant),
         new(MetadataKeys.Dimension, Dimension.ToString(CultureInfo.InvariantCulture)),
         new(MetadataKeys.BaseDistribution, BaseDistribution),
         new(MetadataKeys.Target, Target),
@@ -79,7 +92,7 @@ public sealed record ModelContract(
         new(MetadataKeys.Seed, Seed.ToString(CultureInfo.InvariantCulture)),
         new(MetadataKeys.FinalLoss, FinalLoss.ToString("R", CultureInfo.InvariantCulture)),
         new(MetadataKeys.EmaDecay, EmaDecay.ToString("R", CultureInfo.InvariantCulture)),
-        new(MetadataKeys.TimeEmbedding, TimeEmbedding),
+        new(MetadataKeys.TimeEmbedding, TimeEmbedding.ToString()),
         .. DataMean.Count == 0 ? Array.Empty<KeyValuePair<string, string>>() :
         [
             new(MetadataKeys.DataMean, string.Join(",", DataMean.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))),
@@ -87,7 +100,7 @@ public sealed record ModelContract(
         ],
         .. !IsImageModel ? Array.Empty<KeyValuePair<string, string>>() :
         [
-            new(MetadataKeys.NetworkKind, NetworkKind),
+            new(MetadataKeys.NetworkKind, NetworkKinds.Names.Name(NetworkKind)),
             new(MetadataKeys.Shape, string.Join(",", Shape)),
             new(MetadataKeys.ValueRange, string.Join(",", ValueRange.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))),
         ],
@@ -102,7 +115,12 @@ public sealed record ModelContract(
         ],
         .. Teacher is null ? Array.Empty<KeyValuePair<string, string>>() : [new(MetadataKeys.Teacher, Teacher)],
         .. Recommended?.ToProperties() ?? [],
+        .. Quantization is { } quantization ? [QuantizationProperty(quantization)] : Array.Empty<KeyValuePair<string, string>>(),
+        .. Sampler is { } sampler ? [SamplerProperty(sampler)] : Array.Empty<KeyValuePair<string, string>>(),
     ];
+
+    // What a model that is no velocity field (a classifier) stores as its interpolant.
+    private const string NoInterpolant = "none";
 
     /// <summary>
     /// Reads the contract back; null when the model carries none of it (a model from another exporter).
@@ -162,10 +180,14 @@ public sealed record ModelContract(
             ? method
             : throw new ModelContractException(source, $"names '{name}', not one of {string.Join(", ", OdeMethods.FixedStep.Names)}", MetadataKeys.RecommendedMethod);
 
+        T Named<T>(string key, NameTable<T> names) where T : struct, Enum => names.TryParse(Get(key), out T value)
+            ? value
+            : throw new ModelContractException(source, $"names '{Get(key)}', not one of {string.Join(", ", names.Names)}", key);
+
         var contract = new ModelContract(
             Get(MetadataKeys.Producer),
             Get(MetadataKeys.ProducerVersion),
-            Get(MetadataKeys.Interpolant),
+            Get(MetadataKeys.Interpolant) == NoInterpolant ? null : Named(MetadataKeys.Interpolant, InterpolantCatalog.Table),
             Parse<int>(MetadataKeys.Dimension),
             Get(MetadataKeys.BaseDistribution),
             Get(MetadataKeys.Target),
@@ -177,10 +199,14 @@ public sealed record ModelContract(
             Parse<double>(MetadataKeys.FinalLoss))
         {
             EmaDecay = Optional(MetadataKeys.EmaDecay) is null ? 0 : Parse<double>(MetadataKeys.EmaDecay),
-            TimeEmbedding = Optional(MetadataKeys.TimeEmbedding) ?? "none",
+            TimeEmbedding = Optional(MetadataKeys.TimeEmbedding) is not { } embedding ? TimeEmbedding.None
+                : TimeEmbedding.TryParse(embedding, out TimeEmbedding? read) ? read
+                : throw new ModelContractException(source, $"must be {TimeEmbedding.Expected}, not '{embedding}'", MetadataKeys.TimeEmbedding),
             DataMean = Numbers(MetadataKeys.DataMean),
             DataStd = Numbers(MetadataKeys.DataStd),
-            NetworkKind = Optional(MetadataKeys.NetworkKind) ?? "mlp",
+            NetworkKind = Optional(MetadataKeys.NetworkKind) is null ? NetworkKind.Mlp : Named(MetadataKeys.NetworkKind, NetworkKinds.Names),
+            Quantization = Optional(MetadataKeys.Quantization) is null ? null : Named(MetadataKeys.Quantization, Quantizations.Names),
+            Sampler = Optional(MetadataKeys.Sampler) is { } sampler ? SamplerSpec.Parse(sampler, source) : null,
             Shape = Optional(MetadataKeys.Shape) is null ? [] : Widths(MetadataKeys.Shape),
             ValueRange = Numbers(MetadataKeys.ValueRange),
             ClassNames = Optional(MetadataKeys.ClassNames) is { } names ? Names(names) : [],

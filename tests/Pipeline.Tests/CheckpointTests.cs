@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlowMatching.Contract;
 using FlowMatching.Distributions;
 using FlowMatching.Training.Network;
 using FlowMatching.Training.Training;
@@ -14,7 +15,7 @@ public sealed class CheckpointTests
     {
         // CPU kernels are deterministic for a fixed thread count, the batch streams and the Adam state are
         // restored exactly, and the learning rate is a function of the step: so equality is exact.
-        var options = new TrainingOptions { Steps = 60, Batch = 200, Hidden = [32, 32], Seed = 12, EmaDecay = 0.95, TimeEmbedding = new TimeEmbedding(2), LearningRateStep = 25, ValidationBatch = 0 };
+        var options = new TrainingOptions { Steps = 60, Batch = 200, Hidden = [32, 32], Seed = 12, EmaDecay = 0.95, TimeEmbedding = TimeEmbedding.Fourier(2), LearningRateStep = 25, ValidationBatch = 0 };
         IDistribution target = TargetCatalog.Parse(options.Target);
         using var files = new TestFiles();
         using var uninterrupted = (VelocityNetwork)new Trainer(options, target).Train(CPU);
@@ -43,7 +44,7 @@ public sealed class CheckpointTests
     [TestMethod]
     public void TypedSettingsKeepTheirNamesInTheHeaderAndOlderHeadersStillRead()
     {
-        var options = new TrainingOptions { Activation = Activation.Gelu, TimeEmbedding = new TimeEmbedding(8), TimeSampling = TimeSampling.Parse("logit-normal:-0.5,1"), Device = DeviceChoice.Cpu, Network = NetworkKind.UNet };
+        var options = new TrainingOptions { Activation = Activation.Gelu, TimeEmbedding = TimeEmbedding.Fourier(8), TimeSampling = TimeSampling.Parse("logit-normal:-0.5,1"), Device = DeviceChoice.Cpu, Network = NetworkKind.UNet };
         string json = JsonSerializer.Serialize(options);
         StringAssert.Contains(json, "\"Device\":\"cpu\"");
         StringAssert.Contains(json, "\"Network\":\"unet\"");
@@ -56,7 +57,7 @@ public sealed class CheckpointTests
         // The header of a checkpoint written when these settings were strings, before time sampling existed.
         // Device and network were written as the members' numbers.
         TrainingOptions older = JsonSerializer.Deserialize<TrainingOptions>("""{"Target":"gmm8","Activation":"silu","TimeEmbedding":"fourier:2","Steps":60,"Device":1,"Network":1}""")!;
-        Assert.AreEqual((Activation.Silu, new TimeEmbedding(2), TimeSampling.Uniform, 60, DeviceChoice.Cpu, NetworkKind.UNet), (older.Activation, older.TimeEmbedding, older.TimeSampling, older.Steps, older.Device, older.Network));
+        Assert.AreEqual((Activation.Silu, TimeEmbedding.Fourier(2), TimeSampling.Uniform, 60, DeviceChoice.Cpu, NetworkKind.UNet), (older.Activation, older.TimeEmbedding, older.TimeSampling, older.Steps, older.Device, older.Network));
 
         foreach (string bad in new[] { """{"Activation":"swish"}""", """{"Activation":1}""", """{"TimeEmbedding":"fourier:99"}""", """{"TimeSampling":"logit-normal:0"}""", """{"Network":7}""", """{"Device":"gpu"}""" })
         {

@@ -1,4 +1,5 @@
 using FlowMatching.Contract;
+using FlowMatching.Interpolants;
 using FlowMatching.Io;
 using FlowMatching.Randomness;
 using FlowMatching.Training.Network;
@@ -18,9 +19,9 @@ public sealed class ClassifierExportTests
         using var files = new TestFiles();
         random.manual_seed(5);
         using var network = new Classifier(1, 28, 28, 10);
-        var contract = new ModelContract("tests", "0", "linear", 784, "none", "fashion-mnist", [32, 64, Classifier.FeatureWidth], "relu", 1, 1, 0, 0)
+        var contract = new ModelContract("tests", "0", InterpolantKind.Linear, 784, "none", "fashion-mnist", [32, 64, Classifier.FeatureWidth], "relu", 1, 1, 0, 0)
         {
-            NetworkKind = "classifier",
+            NetworkKind = NetworkKind.Classifier,
             Shape = [1, 28, 28],
             ValueRange = [-1, 1],
             ClassNames = Enumerable.Range(0, 10).Select(c => $"class {c}").ToArray(),
@@ -60,6 +61,6 @@ public sealed class ClassifierExportTests
         ModelContract contract = ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, "c.onnx")!;
         // Each class lights its own row of pixels: a CNN separates the three classes after a few dozen steps.
         Assert.IsTrue(contract.TestAccuracy > 0.9, $"accuracy {contract.TestAccuracy}: {error}");
-        Assert.AreEqual("classifier", contract.NetworkKind);
+        Assert.AreEqual(NetworkKind.Classifier, contract.NetworkKind);
     }
 }

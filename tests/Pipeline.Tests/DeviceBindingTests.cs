@@ -1,5 +1,6 @@
 using FlowMatching.Contract;
 using FlowMatching.Errors;
+using FlowMatching.Interpolants;
 using FlowMatching.Runtime;
 using FlowMatching.Runtime.Models;
 using FlowMatching.Runtime.Options;
@@ -47,7 +48,7 @@ public sealed class DeviceBindingTests
     public void UnreadableHiddenWidthsNameTheFileAndKey()
     {
         using var files = new TestFiles();
-        var properties = new ModelContract("p", "1", "linear", 2, "normal(0,I)", "gmm8", [8], "relu", 1, 1, 0, 0).ToProperties()
+        var properties = new ModelContract("p", "1", InterpolantKind.Linear, 2, "normal(0,I)", "gmm8", [8], "relu", 1, 1, 0, 0).ToProperties()
             .ToDictionary(p => p.Key, p => p.Value);
         properties[MetadataKeys.Hidden] = "512,abc";
         var e = Assert.ThrowsExactly<ModelContractException>(() => ModelContract.FromProperties(properties, "m.onnx"));

@@ -1,5 +1,6 @@
 using FlowMatching.Contract;
 using FlowMatching.Errors;
+using FlowMatching.Interpolants;
 using FlowMatching.Training.Network;
 using FlowMatching.Training.Onnx;
 using FlowMatching.Training.Onnx.Proto;
@@ -34,7 +35,7 @@ public sealed class ModelContractTests
         ModelContract? metadata = ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, path);
         Assert.IsNotNull(metadata);
         Assert.AreEqual("checkerboard", metadata.Target);
-        Assert.AreEqual("linear", metadata.Interpolant);
+        Assert.AreEqual(InterpolantKind.Linear, metadata.Interpolant);
         Assert.AreEqual(2, metadata.Dimension);
         CollectionAssert.AreEqual(new[] { 16, 16 }, metadata.Hidden.ToArray());
         Assert.AreEqual("1", session.ModelMetadata.CustomMetadataMap[MetadataKeys.FormatVersion]);
@@ -43,10 +44,10 @@ public sealed class ModelContractTests
     [TestMethod]
     public void MetadataRoundTripsAndRejectsOtherVersions()
     {
-        var metadata = new ModelContract("p", "1.2", "trig", 2, "normal(0,I)", "csv:d.csv", [7, 9], "silu", 100, 50, 42, -1.25)
+        var metadata = new ModelContract("p", "1.2", InterpolantKind.Trigonometric, 2, "normal(0,I)", "csv:d.csv", [7, 9], "silu", 100, 50, 42, -1.25)
         {
             EmaDecay = 0.999,
-            TimeEmbedding = "fourier:8",
+            TimeEmbedding = TimeEmbedding.Fourier(8),
             DataMean = [1.5, -2],
             DataStd = [0.25, 3],
         };

@@ -1,3 +1,4 @@
+using FlowMatching.Contract;
 using FlowMatching.Training.Network;
 using FlowMatching.Training.Onnx;
 using FlowMatching.Training.Onnx.Proto;

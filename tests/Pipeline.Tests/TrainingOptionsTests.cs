@@ -1,3 +1,4 @@
+using FlowMatching.Contract;
 using FlowMatching.Distributions;
 using FlowMatching.Interpolants;
 using FlowMatching.Io;

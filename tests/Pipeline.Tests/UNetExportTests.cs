@@ -1,4 +1,5 @@
 using FlowMatching.Contract;
+using FlowMatching.Interpolants;
 using FlowMatching.Io;
 using FlowMatching.Randomness;
 using FlowMatching.Runtime;
@@ -15,9 +16,9 @@ namespace FlowMatching.Tests;
 public sealed class UNetExportTests
 {
     public static ModelContract Contract(UNetConfig config, IReadOnlyList<string> classes) =>
-        new("tests", "0", "linear", config.ImageChannels * config.Height * config.Width, "normal(0,I)", "idx:test", config.Channels, "silu", 1, 1, 0, 0)
+        new("tests", "0", InterpolantKind.Linear, config.ImageChannels * config.Height * config.Width, "normal(0,I)", "idx:test", config.Channels, "silu", 1, 1, 0, 0)
         {
-            NetworkKind = "unet",
+            NetworkKind = NetworkKind.UNet,
             Shape = [config.ImageChannels, config.Height, config.Width],
             ValueRange = [-1, 1],
             ClassNames = classes,
@@ -70,7 +71,7 @@ public sealed class UNetExportTests
     [TestMethod]
     public void PointModelsCarryNoImageKeys()
     {
-        ModelContract points = new("p", "1", "linear", 2, "normal(0,I)", "gmm8", [8], "relu", 1, 1, 0, 0);
+        ModelContract points = new("p", "1", InterpolantKind.Linear, 2, "normal(0,I)", "gmm8", [8], "relu", 1, 1, 0, 0);
         Assert.IsFalse(points.ToProperties().Any(p => p.Key is MetadataKeys.Shape or MetadataKeys.ClassNames or MetadataKeys.NetworkKind));
         using FlowModel shipped = FlowModel.Load(RepositoryFiles.Path("models", "gmm8.onnx"), new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
         Assert.IsFalse(shipped.Contract!.IsImageModel);

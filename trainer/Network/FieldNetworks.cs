@@ -1,3 +1,4 @@
+using FlowMatching.Contract;
 using FlowMatching.Distributions;
 using FlowMatching.Errors;
 using FlowMatching.Training.Training;

@@ -1,3 +1,5 @@
+using FlowMatching.Contract;
+
 namespace FlowMatching.Training.Network;
 
 /// <summary>One affine layer y = W x + b, W stored row-major [Outputs, Inputs] as TorchSharp keeps it.</summary>

@@ -1,3 +1,4 @@
+using FlowMatching.Contract;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

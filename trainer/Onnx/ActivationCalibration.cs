@@ -37,7 +37,7 @@ public static class ActivationCalibration
         // One thread: the same float results, so the same maxima, on every run.
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
         using var session = new InferenceSession(probe.ToByteArray(), options);
-        var contract = ModelContract.FromProperties(model.MetadataProps.ToDictionary(p => p.Key, p => p.Value), source);
+        ModelContract? contract = model.Contract(source);
         using var field = new ProbedField(session, OnnxSignature.Resolve(session, source), contract?.NullClass, maxima);
         int n = Math.Clamp(Values / field.Dimension, 16, 4000);
         IIntegrator euler = new FixedStepOdeSolver(new EulerStep(), Steps);

@@ -21,7 +21,8 @@ public static class SamplerGraph
             throw new InvalidSettingException("Steps", $"must be between 1 and 1000 for a sampler graph, not {steps}");
         }
 
-        if (field.MetadataProps.Any(p => p.Key == MetadataKeys.Sampler))
+        ModelContract? contract = field.Contract(source);
+        if (contract?.Sampler is not null)
         {
             throw new ModelContractException(source, "is already a sampler graph", MetadataKeys.Sampler);
         }
@@ -85,27 +86,22 @@ public static class SamplerGraph
             }
 
             string moved = builder.Node("Mul", $"step{k}/h_v", [Map(ModelSignature.VelocityOutput), h]);
-            state = builder.Node("Add", k == steps - 1 && !Standardised(field) ? ModelSignature.SampleOutput : $"step{k}/x_next", [state, moved]);
+            state = builder.Node("Add", k == steps - 1 && contract?.DataMean is not { Count: > 0 } ? ModelSignature.SampleOutput : $"step{k}/x_next", [state, moved]);
         }
 
-        if (Standardised(field))
+        if (contract is { DataMean.Count: > 0 })
         {
-            double[] mean = Numbers(field, MetadataKeys.DataMean), std = Numbers(field, MetadataKeys.DataStd);
-            string scaled = builder.Node("Mul", "sampler/data_scaled", [state, builder.Initializer("sampler/data_std", std.Select(v => (float)v).ToArray(), 1, std.Length)]);
-            builder.Node("Add", ModelSignature.SampleOutput, [scaled, builder.Initializer("sampler/data_mean", mean.Select(v => (float)v).ToArray(), 1, mean.Length)]);
+            IReadOnlyList<double> mean = contract.DataMean, std = contract.DataStd;
+            string scaled = builder.Node("Mul", "sampler/data_scaled", [state, builder.Initializer("sampler/data_std", std.Select(v => (float)v).ToArray(), 1, std.Count)]);
+            builder.Node("Add", ModelSignature.SampleOutput, [scaled, builder.Initializer("sampler/data_mean", mean.Select(v => (float)v).ToArray(), 1, mean.Count)]);
         }
 
         var model = field.Clone();
         model.Graph = unrolled;
         model.DocString = $"Euler sampler of a stochastic-interpolant velocity field, {steps} steps: x1 = sampler(z).";
-        model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.Sampler, Value = new SamplerSpec(OdeMethod.Euler, steps).ToString() });
+        model.Add(ModelContract.SamplerProperty(new SamplerSpec(OdeMethod.Euler, steps)));
         return model;
     }
-
-    private static bool Standardised(ModelProto field) => field.MetadataProps.Any(p => p.Key == MetadataKeys.DataMean);
-
-    private static double[] Numbers(ModelProto field, string key) =>
-        field.MetadataProps.Single(p => p.Key == key).Value.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
 
     private static ValueInfoProto Renamed(ValueInfoProto value, string name)
     {

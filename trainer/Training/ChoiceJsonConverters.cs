@@ -1,26 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FlowMatching.Contract;
 using FlowMatching.Errors;
 using FlowMatching.Interpolants;
 using FlowMatching.Training.Network;
 
 namespace FlowMatching.Training.Training;
-
-/// <summary>A setting with a textual form (fourier:8, logit-normal:0,1) that <c>TryParse</c> reads back.</summary>
-public interface INamedChoice<TSelf> where TSelf : class, INamedChoice<TSelf>
-{
-    /// <summary>What a valid text looks like, for the message that refuses one.</summary>
-    static abstract string Expected { get; }
-
-    static abstract bool TryParse(string text, [NotNullWhen(true)] out TSelf? value);
-}
-
-public static class NamedChoice
-{
-    public static T Parse<T>(string text) where T : class, INamedChoice<T> =>
-        T.TryParse(text, out T? value) ? value : throw new InvalidSettingException(typeof(T).Name, $"'{text}' is not {T.Expected}");
-}
 
 /// <summary>
 /// Writes a <see cref="INamedChoice{TSelf}"/> into a checkpoint as its textual form, the form checkpoints held when

@@ -16,11 +16,11 @@ public static class TrainingContract
 
     public static ModelContract Build(TrainingOptions options, IDistribution target, Standardization? scaling, double finalLoss)
     {
-        var points = new ModelContract(Producer, ProducerVersion, options.Interpolant.Name(), target.Dimension, "normal(0,I)", target.Name,
+        var points = new ModelContract(Producer, ProducerVersion, options.Interpolant, target.Dimension, "normal(0,I)", target.Name,
             options.Hidden, options.Activation.Name(), options.Steps, options.Batch, options.Seed, finalLoss)
         {
             EmaDecay = options.EmaDecay,
-            TimeEmbedding = options.TimeEmbedding.ToString(),
+            TimeEmbedding = options.TimeEmbedding,
             DataMean = scaling?.Mean ?? [],
             DataStd = scaling?.Std ?? [],
             Teacher = options.Teacher?.ToString(),
@@ -29,8 +29,8 @@ public static class TrainingContract
         {
             Hidden = options.Channels,
             Activation = Activation.Silu.Name(),
-            TimeEmbedding = "sinusoidal",
-            NetworkKind = "unet",
+            TimeEmbedding = TimeEmbedding.Sinusoidal,
+            NetworkKind = NetworkKind.UNet,
             Shape = [images.Channels, images.Height, images.Width],
             ValueRange = [ImageDataset.PixelLow, ImageDataset.PixelHigh],
             ClassNames = images.Labels is null ? [] : images.ClassNames,

@@ -1,21 +1,9 @@
 using System.Text.Json.Serialization;
+using FlowMatching.Contract;
 using FlowMatching.Interpolants;
 using FlowMatching.Training.Network;
 
 namespace FlowMatching.Training.Training;
-
-/// <summary>The velocity network's architecture.</summary>
-public enum NetworkKind
-{
-    Mlp,
-    UNet,
-}
-
-public static class NetworkKinds
-{
-    /// <summary>The names the command line and checkpoints use.</summary>
-    public static NameTable<NetworkKind> Names { get; } = NameTable<NetworkKind>.Lowercase();
-}
 
 /// <summary>Everything that determines a training run; the defaults are the tutorial's.</summary>
 public sealed record TrainingOptions
@@ -39,6 +27,7 @@ public sealed record TrainingOptions
 
     public Activation Activation { get; init; } = Activation.Relu;
 
+    [JsonConverter(typeof(NamedChoiceConverter<TimeEmbedding>))]
     public TimeEmbedding TimeEmbedding { get; init; } = TimeEmbedding.None;
 
     public TimeSampling TimeSampling { get; init; } = TimeSampling.Uniform;

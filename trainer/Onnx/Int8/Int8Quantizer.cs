@@ -31,7 +31,7 @@ public static class Int8Quantizer
 
     public static Int8Model Quantize(ModelProto model, string source, ActivationScaling scaling)
     {
-        if (model.MetadataProps.Any(p => p.Key is MetadataKeys.Quantization or MetadataKeys.Sampler))
+        if (model.Contract(source) is { Quantization: not null } or { Sampler: not null })
         {
             throw new ModelContractException(source, "is already quantized or a sampler graph; quantize the plain velocity model", MetadataKeys.Quantization);
         }
@@ -84,7 +84,7 @@ public static class Int8Quantizer
         }
 
         quantized.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
-        quantized.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.Quantization, Value = highest is null ? "int8-dynamic" : "int8-calibrated" });
+        quantized.Add(ModelContract.QuantizationProperty(highest is null ? Quantization.Int8Dynamic : Quantization.Int8Calibrated));
         return new Int8Model(quantized, dense.Count, convolutions);
     }
 
