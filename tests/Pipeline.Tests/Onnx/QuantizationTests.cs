@@ -1,3 +1,4 @@
+using FlowMatching.Io;
 using FlowMatching.Runtime;
 using FlowMatching.Runtime.Models;
 using FlowMatching.Runtime.Options;
@@ -119,5 +120,21 @@ public sealed class QuantizationTests
         double error2 = exact.Zip(approximate, (p, q) => (double)(p - q) * (p - q)).Sum(), norm2 = exact.Sum(p => (double)p * p);
         Console.WriteLine($"{what}: {Math.Sqrt(error2 / norm2):P2}");
         Assert.IsTrue(Math.Sqrt(error2 / norm2) < bound, $"{what}: relative RMS error {Math.Sqrt(error2 / norm2):P2}");
+    }
+
+    // Calibrating runs the model: a model whose layers turn NaN has no int8 step, and nothing is written.
+    [TestMethod]
+    public void CalibratedQuantizationRefusesAModelThatTurnsNaN()
+    {
+        using var files = new TestFiles();
+        var model = FlowMatching.Training.Onnx.Proto.ModelProto.Parser.ParseFrom(File.ReadAllBytes(RepositoryFiles.Path("models", "gmm8.onnx")));
+        var bias = model.Graph.Initializer.Single(i => i.Name == "layer0.bias");
+        bias.RawData = Google.Protobuf.ByteString.CopyFrom([.. Enumerable.Repeat(BitConverter.GetBytes(float.NaN), (int)bias.Dims[0]).SelectMany(b => b)]);
+        AtomicFile.WriteAllBytes(files["nan.onnx"], Google.Protobuf.MessageExtensions.ToByteArray(model), overwrite: false);
+
+        var (code, error) = CommandLine.Trainer("quantize", "--model", files["nan.onnx"], "--activations", "calibrated", "--out", files["q.onnx"]);
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, files["nan.onnx"], "layer0.silu", "calibration");
+        Assert.IsFalse(File.Exists(files["q.onnx"]));
     }
 }

@@ -101,4 +101,66 @@ public sealed class CheckpointTests
         Assert.AreEqual(1, code);
         StringAssert.Contains(error, "bad.ckpt");
     }
+
+    [TestMethod]
+    public void TrainerExportReproducesTheRunsOwnModel()
+    {
+        using var files = new TestFiles();
+        var (code, error) = CommandLine.Trainer("train", "--steps", "25", "--batch", "64", "--hidden", "16", "--ema", "0.9", "--validation-batch", "0", "--out", files["m.onnx"], "--checkpoint", files["c.ckpt"]);
+        Assert.AreEqual(0, code, error);
+        (code, error) = CommandLine.Trainer("export", "--checkpoint", files["c.ckpt"], "--out", files["e.onnx"]);
+        Assert.AreEqual(0, code, error);
+        CollectionAssert.AreEqual(File.ReadAllBytes(files["m.onnx"]), File.ReadAllBytes(files["e.onnx"]));
+        (code, error) = CommandLine.Trainer("export", "--checkpoint", files["c.ckpt"], "--out", files["e.onnx"]);
+        Assert.AreEqual(1, code, "an existing model is not replaced without --force");
+    }
+
+    [TestMethod]
+    public void CheckpointsAreVerifiedBeforeTheyAreTrusted()
+    {
+        using var files = new TestFiles();
+        files.Write("data.csv", string.Join("\n", Enumerable.Range(0, 200).Select(i => $"{i % 13},{i % 7 * 2}")) + "\n");
+        string[] run = ["train", "--target", $"csv:{files["data.csv"]}", "--batch", "32", "--hidden", "8", "--validation-batch", "0", "--checkpoint", files["c.ckpt"]];
+        Assert.AreEqual(0, CommandLine.Trainer([.. run, "--steps", "10", "--out", files["m.onnx"]]).ExitCode);
+
+        var (code, error) = CommandLine.Trainer("train", "--resume", files["c.ckpt"], "--steps", "10", "--out", files["r.onnx"]);
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, "--steps 10", "already at step 10");
+
+        byte[] good = File.ReadAllBytes(files["c.ckpt"]);
+        byte[] flipped = (byte[])good.Clone();
+        flipped[^100] ^= 0x04;
+        File.WriteAllBytes(files["flipped.ckpt"], flipped);
+        (code, error) = CommandLine.Trainer("train", "--resume", files["flipped.ckpt"], "--steps", "20", "--out", files["r.onnx"]);
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, "flipped.ckpt", "corrupt or cut short");
+
+        File.WriteAllBytes(files["cut.ckpt"], good[..(good.Length / 2)]);
+        (code, error) = CommandLine.Trainer("train", "--resume", files["cut.ckpt"], "--steps", "20", "--out", files["r.onnx"]);
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, "cut.ckpt", "corrupt or cut short");
+
+        files.Write("data.csv", string.Join("\n", Enumerable.Range(0, 200).Select(i => $"{i % 13},{i % 5 * 2}")) + "\n");
+        (code, error) = CommandLine.Trainer("train", "--resume", files["c.ckpt"], "--steps", "20", "--out", files["r.onnx"]);
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, "c.ckpt", "changed since this checkpoint");
+        Assert.IsFalse(File.Exists(files["r.onnx"]));
+    }
+
+    [TestMethod]
+    public void AnEarlierRunsCheckpointIsNeverReplacedUnasked()
+    {
+        using var files = new TestFiles();
+        string checkpoint = files.Write("m.onnx.ckpt", "an earlier run's checkpoint");
+        var (code, error) = CommandLine.Trainer("train", "--steps", "5", "--batch", "16", "--hidden", "8", "--out", files["m.onnx"]);
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, checkpoint, "--resume", "--force");
+        Assert.AreEqual("an earlier run's checkpoint", File.ReadAllText(checkpoint));
+
+        string blocker = files.Write("blocker", "a file where a folder should be");
+        (code, error) = CommandLine.Trainer("train", "--steps", "5", "--batch", "16", "--hidden", "8", "--out", files["n.onnx"], "--checkpoint", Path.Combine(blocker, "c.ckpt"));
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, Path.Combine(blocker, "c.ckpt"));
+        Assert.IsFalse(error.Contains("train 5/5", StringComparison.Ordinal), "the bad checkpoint path must be found before training");
+    }
 }
