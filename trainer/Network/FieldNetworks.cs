@@ -13,7 +13,7 @@ public static class FieldNetworks
         (NetworkKind.UNet, ImageDataset images) => new UNet(Config(options, images)),
         (NetworkKind.UNet, _) => throw new InvalidSettingException("Network", $"unet is for images (fashion-mnist or idx:...), not {target.Name}"),
         (_, ImageDataset) => throw new InvalidSettingException("Network", $"{target.Name} is an image set: train it with the unet network"),
-        _ => new VelocityNetwork(target.Dimension, options.Hidden, options.Activation, options.TimeEmbedding),
+        _ => new Mlp(target.Dimension, options.Hidden, options.Activation, options.TimeEmbedding),
     };
 
     public static UNetConfig Config(TrainingOptions options, ImageDataset images) =>

@@ -30,6 +30,6 @@ public static class ClassifierExporter
         string dense = graph.Node("Gemm", "features.linear", [flat, Weight("features.weight"), Weight("features.bias")], IntAttribute("transB", 1));
         string features = graph.Node("Relu", FeaturesOutput, [dense]);
         graph.Node("Gemm", LogitsOutput, [features, Weight("logits.weight"), Weight("logits.bias")], IntAttribute("transB", 1));
-        return Google.Protobuf.MessageExtensions.ToByteArray(OnnxExporter.Model(graph.Graph, contract, "Image classifier: class logits and the penultimate features."));
+        return Google.Protobuf.MessageExtensions.ToByteArray(OnnxModelFile.Model(graph.Graph, contract, "Image classifier: class logits and the penultimate features."));
     }
 }

@@ -8,7 +8,7 @@ public static class ModelExport
 {
     public static byte[] Export(IFieldNetwork network, ModelContract contract) => network switch
     {
-        VelocityNetwork mlp => OnnxExporter.Export(mlp.ToWeights(), contract),
+        Mlp mlp => MlpExporter.Export(mlp.ToWeights(), contract),
         UNet unet => UNetExporter.Export(unet, contract),
         _ => throw new ArgumentException($"no exporter for {network.GetType().Name}", nameof(network)),
     };

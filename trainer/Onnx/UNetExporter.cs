@@ -64,7 +64,7 @@ public static class UNetExporter
         }
 
         writer.Conv("output", writer.Silu("output.silu", writer.GroupNorm("outputNorm", h)), output: ModelSignature.VelocityOutput);
-        return OnnxExporter.Model(graph.Graph, contract, "Velocity field b_t(x, y) of a stochastic interpolant on images: v = b(x, t, y).");
+        return OnnxModelFile.Model(graph.Graph, contract, "Velocity field b_t(x, y) of a stochastic interpolant on images: v = b(x, t, y).");
     }
 
     // Appends the U-Net's layers by the TorchSharp parameter names of the module they come from.

@@ -28,7 +28,7 @@ public sealed class TrainingInterruptedException(int step, string checkpoint)
 public sealed record CheckpointPolicy(string? Path, int Every = 0, string? ResumeFrom = null, bool SaveFinal = false);
 
 /// <summary>
-/// Fits a <see cref="VelocityNetwork"/> by minimising <see cref="InterpolantLoss"/> with Adam and a step
+/// Fits a <see cref="Mlp"/> by minimising <see cref="InterpolantLoss"/> with Adam and a step
 /// learning-rate schedule, as the tutorial does, optionally averaging the weights.
 /// </summary>
 public sealed class Trainer(TrainingOptions options, IDistribution target, string? dataFingerprint = null)

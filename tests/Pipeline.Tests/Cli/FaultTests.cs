@@ -201,8 +201,8 @@ public sealed class FaultTests
         string plusOne = graph.Node("Add", "plus_one", [square, graph.Initializer("one", [1f], 1)]);
         string negative = graph.Node("Neg", "negative", [plusOne]);
         graph.Node("Sqrt", "v", [negative]);
-        var model = new FlowMatching.Training.Onnx.Proto.ModelProto { IrVersion = OnnxExporter.IrVersion, Graph = graph.Graph };
-        model.OpsetImport.Add(new FlowMatching.Training.Onnx.Proto.OperatorSetIdProto { Domain = "", Version = OnnxExporter.Opset });
+        var model = new FlowMatching.Training.Onnx.Proto.ModelProto { IrVersion = OnnxModelFile.IrVersion, Graph = graph.Graph };
+        model.OpsetImport.Add(new FlowMatching.Training.Onnx.Proto.OperatorSetIdProto { Domain = "", Version = OnnxModelFile.Opset });
         AtomicFile.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(model), overwrite: false);
         return path;
     }

@@ -22,7 +22,7 @@ public sealed class ForeignModelTests
     {
         var options = new TrainingOptions { Steps = 30, Batch = 128, Hidden = [32, 32], Seed = 5, ValidationBatch = 0 };
         using var files = new TestFiles();
-        using VelocityNetwork network = Models.Train(options);
+        using Mlp network = Models.Train(options);
         NetworkWeights weights = network.ToWeights();
         Models.Export(network, options, files["ours.onnx"]);
         File.WriteAllBytes(files["torch.onnx"], TorchStyleModel(weights, timeAsColumn).ToByteArray());

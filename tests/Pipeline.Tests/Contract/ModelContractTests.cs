@@ -18,7 +18,7 @@ public sealed class ModelContractTests
     {
         var options = new TrainingOptions { Steps = 5, Batch = 64, Hidden = [16, 16], Seed = 2, ValidationBatch = 0, Target = "checkerboard" };
         using var files = new TestFiles();
-        using VelocityNetwork network = Models.Train(options);
+        using Mlp network = Models.Train(options);
         string path = Models.Export(network, options, files["m.onnx"]);
 
         ModelProto proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
@@ -74,8 +74,8 @@ public sealed class ModelContractTests
     {
         var options = new TrainingOptions { Steps = 1, Batch = 8, Hidden = [8], ValidationBatch = 0 };
         using var files = new TestFiles();
-        using VelocityNetwork network = Models.Train(options);
-        ModelProto model = OnnxExporter.ToModel(network.ToWeights(), Models.Metadata(options, dimension: 3));
+        using Mlp network = Models.Train(options);
+        ModelProto model = MlpExporter.ToModel(network.ToWeights(), Models.Metadata(options, dimension: 3));
         File.WriteAllBytes(files["lying.onnx"], model.ToByteArray());
         var (code, error) = CommandLine.Runtime("sample", "--model", files["lying.onnx"], "--provider", "cpu", "--out", files["s.csv"]);
         Assert.AreEqual(1, code, error);
@@ -102,7 +102,7 @@ public sealed class ModelContractTests
     {
         var options = new TrainingOptions { Steps = 1, Batch = 8, Hidden = [8], ValidationBatch = 0 };
         using var files = new TestFiles();
-        using (VelocityNetwork network = Models.Train(options))
+        using (Mlp network = Models.Train(options))
         {
             Models.Export(network, options, files["m.onnx"]);
         }

@@ -13,8 +13,8 @@ namespace FlowMatching.Tests;
 /// <summary>Builds small networks and exported models for tests.</summary>
 public static class Models
 {
-    public static VelocityNetwork Train(TrainingOptions options) =>
-        (VelocityNetwork)new Trainer(options, TargetCatalog.Parse(options.Target)).Train(CPU);
+    public static Mlp Train(TrainingOptions options) =>
+        (Mlp)new Trainer(options, TargetCatalog.Parse(options.Target)).Train(CPU);
 
     public static ModelContract Metadata(TrainingOptions options, int dimension = 2) =>
         TrainingContract.Build(options, new PointsOfDimension(options.Target, dimension), scaling: null, finalLoss: 0.0);
@@ -29,7 +29,7 @@ public static class Models
     /// Largest |TorchSharp forward - ONNX Runtime forward| over 1000 random (x, t), x ~ N(0, 16 I) and
     /// t ~ U(0, 1), and the scale to judge it by (the largest |v|, at least 1).
     /// </summary>
-    public static (double Difference, double Scale) ParityError(VelocityNetwork network, string onnxPath)
+    public static (double Difference, double Scale) ParityError(Mlp network, string onnxPath)
     {
         const int n = 1000;
         int d = network.Dimension;
@@ -55,9 +55,9 @@ public static class Models
         return (expected.Zip(actual, (e, a) => (double)Math.Abs(e - a)).Max(), Math.Max(1.0, expected.Max(Math.Abs)));
     }
 
-    public static string Export(VelocityNetwork network, TrainingOptions options, string path)
+    public static string Export(Mlp network, TrainingOptions options, string path)
     {
-        AtomicFile.WriteAllBytes(path, OnnxExporter.Export(network.ToWeights(), Metadata(options, network.Dimension)), overwrite: true);
+        AtomicFile.WriteAllBytes(path, MlpExporter.Export(network.ToWeights(), Metadata(options, network.Dimension)), overwrite: true);
         return path;
     }
 }

@@ -18,7 +18,7 @@ public sealed class ExportParityTests
     public void OnnxRuntimeReproducesTorchSharpForward(Activation activation, int steps)
     {
         var options = new TrainingOptions { Steps = Math.Max(steps, 1), Batch = 256, Hidden = [64, 64, 64], Activation = activation, Seed = 3, ValidationBatch = 0 };
-        using VelocityNetwork network = steps == 0
+        using Mlp network = steps == 0
             ? FreshNetwork(options)
             : Models.Train(options);
         using var files = new TestFiles();
@@ -34,16 +34,16 @@ public sealed class ExportParityTests
     public void ParityHoldsInOtherDimensions(int dimension, string timeEmbedding)
     {
         random.manual_seed(8);
-        using var network = new VelocityNetwork(dimension, [32, 32], Activation.Silu, TimeEmbedding.Parse(timeEmbedding));
+        using var network = new Mlp(dimension, [32, 32], Activation.Silu, TimeEmbedding.Parse(timeEmbedding));
         var options = new TrainingOptions { Hidden = [32, 32], Activation = Activation.Silu, TimeEmbedding = network.TimeEmbedding };
         using var files = new TestFiles();
         var (worst, scale) = Models.ParityError(network, Models.Export(network, options, files["m.onnx"]));
         Assert.IsTrue(worst <= 1e-5 * scale, $"d = {dimension}: max |torch - onnx| = {worst} at scale {scale}");
     }
 
-    private static VelocityNetwork FreshNetwork(TrainingOptions options)
+    private static Mlp FreshNetwork(TrainingOptions options)
     {
         random.manual_seed(options.Seed);
-        return new VelocityNetwork(2, options.Hidden, options.Activation);
+        return new Mlp(2, options.Hidden, options.Activation);
     }
 }

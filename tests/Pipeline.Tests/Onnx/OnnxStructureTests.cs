@@ -22,8 +22,8 @@ public sealed class OnnxStructureTests
     public void ExportedGraphFollowsTheCheckersRules(Activation activation, string timeEmbedding)
     {
         var options = new TrainingOptions { Steps = 1, Batch = 8, Hidden = [8, 8], Activation = activation, TimeEmbedding = TimeEmbedding.Parse(timeEmbedding), ValidationBatch = 0 };
-        using VelocityNetwork network = Models.Train(options);
-        ModelProto model = ModelProto.Parser.ParseFrom(OnnxExporter.ToModel(network.ToWeights(), Models.Metadata(options)).ToByteArray());
+        using Mlp network = Models.Train(options);
+        ModelProto model = ModelProto.Parser.ParseFrom(MlpExporter.ToModel(network.ToWeights(), Models.Metadata(options)).ToByteArray());
 
         Assert.AreEqual(8L, model.IrVersion);
         Assert.AreEqual("", model.OpsetImport.Single().Domain);

@@ -17,7 +17,7 @@ public sealed class AllocationTests
     {
         var options = new TrainingOptions { Steps = 1, Batch = 16, Hidden = [32], ValidationBatch = 0 };
         using var files = new TestFiles();
-        using (VelocityNetwork network = Models.Train(options))
+        using (Mlp network = Models.Train(options))
         {
             Models.Export(network, options, files["m.onnx"]);
         }

@@ -14,7 +14,7 @@ public sealed class ScalableSamplingTests
     private static string TrainedModel(TestFiles files)
     {
         var options = new TrainingOptions { Steps = 20, Batch = 128, Hidden = [64, 64], Seed = 4, ValidationBatch = 0 };
-        using VelocityNetwork network = Models.Train(options);
+        using Mlp network = Models.Train(options);
         return Models.Export(network, options, files["m.onnx"]);
     }
 

@@ -18,7 +18,7 @@ public sealed class CheckpointTests
         var options = new TrainingOptions { Steps = 60, Batch = 200, Hidden = [32, 32], Seed = 12, EmaDecay = 0.95, TimeEmbedding = TimeEmbedding.Fourier(2), LearningRateStep = 25, ValidationBatch = 0 };
         IDistribution target = TargetCatalog.Parse(options.Target);
         using var files = new TestFiles();
-        using var uninterrupted = (VelocityNetwork)new Trainer(options, target).Train(CPU);
+        using var uninterrupted = (Mlp)new Trainer(options, target).Train(CPU);
 
         using var interrupt = new CancellationTokenSource();
         var policy = new CheckpointPolicy(files["run.ckpt"]);
@@ -32,7 +32,7 @@ public sealed class CheckpointTests
         Assert.AreEqual(23, stopped.Step);
         Assert.AreEqual(23, TrainingCheckpoint.ReadHeader(files["run.ckpt"]).Step);
 
-        using var resumed = (VelocityNetwork)new Trainer(options, target).Train(CPU, policy with { ResumeFrom = files["run.ckpt"] });
+        using var resumed = (Mlp)new Trainer(options, target).Train(CPU, policy with { ResumeFrom = files["run.ckpt"] });
         float[][] a = uninterrupted.ToWeights().Layers.Select(l => l.Weight.Concat(l.Bias).ToArray()).ToArray();
         float[][] b = resumed.ToWeights().Layers.Select(l => l.Weight.Concat(l.Bias).ToArray()).ToArray();
         for (int layer = 0; layer < a.Length; layer++)

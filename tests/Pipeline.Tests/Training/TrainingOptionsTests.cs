@@ -29,7 +29,7 @@ public sealed class TrainingOptionsTests
             ValidationBatch = 0,
         };
         using var files = new TestFiles();
-        using VelocityNetwork network = Models.Train(options);
+        using Mlp network = Models.Train(options);
         string path = Models.Export(network, options, files["m.onnx"]);
 
         var (worst, scale) = Models.ParityError(network, path);
@@ -45,14 +45,14 @@ public sealed class TrainingOptionsTests
         var raw = new TrainingOptions { Steps = 3, Batch = 64, Hidden = [8], Seed = 2, ValidationBatch = 0 };
         TorchSharp.torch.random.manual_seed(raw.Seed);
         float[] expected;
-        using (var initial = new VelocityNetwork(2, raw.Hidden, raw.Activation))
+        using (var initial = new Mlp(2, raw.Hidden, raw.Activation))
         {
             expected = Flat(initial);
         }
 
         for (int step = 1; step <= raw.Steps; step++)
         {
-            using VelocityNetwork afterStep = Models.Train(raw with { Steps = step });
+            using Mlp afterStep = Models.Train(raw with { Steps = step });
             float[] weights = Flat(afterStep);
             for (int i = 0; i < expected.Length; i++)
             {
@@ -60,15 +60,15 @@ public sealed class TrainingOptionsTests
             }
         }
 
-        using VelocityNetwork averaged = Models.Train(raw with { EmaDecay = decay });
+        using Mlp averaged = Models.Train(raw with { EmaDecay = decay });
         float[] actual = Flat(averaged);
         double worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
         Assert.IsTrue(worst < 1e-6, $"max |hand - trainer| = {worst}");
-        using VelocityNetwork plain = Models.Train(raw);
+        using Mlp plain = Models.Train(raw);
         Assert.IsTrue(Flat(plain).Zip(actual, (p, q) => Math.Abs(p - q)).Max() > 1e-4, "the average must differ from the raw weights");
     }
 
-    private static float[] Flat(VelocityNetwork network) =>
+    private static float[] Flat(Mlp network) =>
         network.ToWeights().Layers.SelectMany(layer => layer.Weight.Concat(layer.Bias)).ToArray();
 
     [TestMethod]

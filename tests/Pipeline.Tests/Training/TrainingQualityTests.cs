@@ -14,7 +14,7 @@ public sealed class TrainingQualityTests
     {
         var options = new TrainingOptions { Steps = 600, Batch = 512, Hidden = [128, 128, 128], LearningRateStep = 300, Seed = 1, ValidationBatch = 0 };
         using var files = new TestFiles();
-        using (VelocityNetwork network = Models.Train(options))
+        using (Mlp network = Models.Train(options))
         {
             Models.Export(network, options, files["gmm8.onnx"]);
         }

@@ -6,13 +6,13 @@ using static TorchSharp.torch;
 namespace FlowMatching.Training.Network;
 
 /// <summary>The tutorial's velocity field b_t(x): an MLP on the concatenation [x, t] (or [x, features of t]).</summary>
-public sealed class VelocityNetwork : nn.Module<Tensor, Tensor, Tensor>, IFieldNetwork
+public sealed class Mlp : nn.Module<Tensor, Tensor, Tensor>, IFieldNetwork
 {
     private readonly Sequential net;
     private readonly Linear[] _linears;
     private readonly Tensor? _frequencies;
 
-    public VelocityNetwork(int dimension, IReadOnlyList<int> hidden, Activation activation, TimeEmbedding? timeEmbedding = null) : base(nameof(VelocityNetwork))
+    public Mlp(int dimension, IReadOnlyList<int> hidden, Activation activation, TimeEmbedding? timeEmbedding = null) : base(nameof(Mlp))
     {
         Dimension = dimension;
         Hidden = hidden.ToArray();
@@ -66,7 +66,7 @@ public sealed class VelocityNetwork : nn.Module<Tensor, Tensor, Tensor>, IFieldN
 
     public Tensor Velocity(Tensor x, Tensor t, Tensor classes) => forward(x, t);
 
-    public IFieldNetwork CreateSibling() => new VelocityNetwork(Dimension, Hidden, Activation, TimeEmbedding);
+    public IFieldNetwork CreateSibling() => new Mlp(Dimension, Hidden, Activation, TimeEmbedding);
 
     public NetworkWeights ToWeights() => new(
         Dimension,

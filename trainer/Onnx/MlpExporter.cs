@@ -6,14 +6,11 @@ using Google.Protobuf;
 namespace FlowMatching.Training.Onnx;
 
 /// <summary>
-/// Writes a velocity MLP as an ONNX model v = f(x, t) (see <see cref="ModelSignature"/>) at opset 17 / IR 8,
-/// which every ONNX Runtime since 1.13 and the onnx checker read, with the model contract in metadata_props.
+/// Writes a velocity MLP as an ONNX model v = f(x, t) (see <see cref="ModelSignature"/>) in an
+/// <see cref="OnnxModelFile"/>.
 /// </summary>
-public static class OnnxExporter
+public static class MlpExporter
 {
-    public const int Opset = 17;
-    public const int IrVersion = 8;
-
     /// <summary>The model file's bytes: the one export call of training, checkpoint export and tests.</summary>
     public static byte[] Export(NetworkWeights weights, ModelContract contract) => ToModel(weights, contract).ToByteArray();
 
@@ -49,24 +46,6 @@ public static class OnnxExporter
             }
         }
 
-        return Model(graph.Graph, contract, "Velocity field b_t(x) of a stochastic interpolant: v = b(x, t).");
-    }
-
-    /// <summary>A graph as a model file at this exporter's opset and IR version, with the contract as metadata.</summary>
-    public static ModelProto Model(GraphProto graph, ModelContract contract, string description)
-    {
-        var model = new ModelProto
-        {
-            IrVersion = IrVersion,
-            ProducerName = contract.Producer,
-            ProducerVersion = contract.ProducerVersion,
-            Domain = "flowmatching",
-            ModelVersion = ModelContract.CurrentFormatVersion,
-            DocString = description,
-            Graph = graph,
-        };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
-        model.MetadataProps.AddRange(contract.ToProperties().Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
-        return model;
+        return OnnxModelFile.Model(graph.Graph, contract, "Velocity field b_t(x) of a stochastic interpolant: v = b(x, t).");
     }
 }
