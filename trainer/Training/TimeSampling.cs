@@ -12,14 +12,15 @@ namespace FlowMatching.Training.Training;
 /// network that can fit every t, the loss's minimiser is the same field whatever the density of t.
 /// </summary>
 [JsonConverter(typeof(NamedChoiceConverter<TimeSampling>))]
-public sealed record TimeSampling(bool LogitNormal, double Location, double Scale) : INamedChoice<TimeSampling>
+public sealed record TimeSampling(TimeDensity Density, double Location, double Scale) : INamedChoice<TimeSampling>
 {
-    public static TimeSampling Uniform { get; } = new(false, 0, 0);
+    public static TimeSampling Uniform { get; } = new(TimeDensity.Uniform, 0, 0);
 
-    public double Draw(RandomStream stream) =>
-        LogitNormal ? 1 / (1 + Math.Exp(-(Location + (Scale * stream.NextGaussian())))) : stream.NextUniform();
+    public double Draw(RandomStream stream) => Density == TimeDensity.LogitNormal
+        ? 1 / (1 + Math.Exp(-(Location + (Scale * stream.NextGaussian()))))
+        : stream.NextUniform();
 
-    public override string ToString() => LogitNormal
+    public override string ToString() => Density == TimeDensity.LogitNormal
         ? string.Create(CultureInfo.InvariantCulture, $"logit-normal:{Location},{Scale}")
         : "uniform";
 
@@ -36,8 +37,17 @@ public sealed record TimeSampling(bool LogitNormal, double Location, double Scal
             && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double location)
             && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double scale)
             && Math.Abs(location) <= 10 && scale is > 0 and <= 10
-                ? new TimeSampling(true, location, scale)
+                ? new TimeSampling(TimeDensity.LogitNormal, location, scale)
                 : null;
         return value is not null;
     }
+}
+
+/// <summary>The density training draws t from.</summary>
+public enum TimeDensity
+{
+    /// <summary>U(0, 1), the tutorial's.</summary>
+    Uniform,
+    /// <summary>sigmoid(M + S z), z ~ N(0, 1).</summary>
+    LogitNormal,
 }
