@@ -98,18 +98,17 @@ public static class TrainCommand
                     ValidationBatch = parse.GetValue(network) == NetworkKind.UNet && !parse.IsGiven(validationBatch) ? ImageValidationBatch : options.ValidationBatch,
                 };
 
-            string? resumeFrom = parse.GetValue(resume);
-            if (resumeFrom is not null)
+            ResumePoint? resumed = parse.GetValue(resume) is { } resumeFrom ? ResumePoint.Read(resumeFrom) : null;
+            if (resumed is not null)
             {
-                CheckpointHeader header = TrainingCheckpoint.ReadHeader(resumeFrom);
-                options = header.Options with { Steps = parse.GetResult(steps) is { Implicit: false } ? options.Steps : header.Options.Steps };
-                Console.Error.WriteLine($"trainer: resuming {resumeFrom} after step {header.Step} of {options.Steps}");
+                options = resumed.Header.Options with { Steps = parse.GetResult(steps) is { Implicit: false } ? options.Steps : resumed.Header.Options.Steps };
+                Console.Error.WriteLine($"trainer: resuming {resumed.Path} after step {resumed.Header.Step} of {options.Steps}");
             }
 
             string modelPath = parse.GetValue(output) ?? Path.Combine("models", "trained", $"{DefaultModelName(options)}.onnx");
             int every = parse.InRange(checkpointEvery, 0, int.MaxValue);
-            var checkpoints = new CheckpointPolicy(parse.GetValue(checkpoint) ?? modelPath + ".ckpt", every, resumeFrom, SaveFinal: true);
-            bool asked = parse.IsGiven(checkpoint) || every > 0 || resumeFrom is not null;
+            var checkpoints = new CheckpointPolicy(parse.GetValue(checkpoint) ?? modelPath + ".ckpt", every, resumed, SaveFinal: true);
+            bool asked = parse.IsGiven(checkpoint) || every > 0 || resumed is not null;
             return new TrainingJob(options, modelPath, parse.GetValue(lossCsv), parse.GetValue(force), checkpoints, asked).Run(cancellation);
         });
         return command;

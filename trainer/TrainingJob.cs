@@ -20,7 +20,7 @@ public sealed class TrainingJob(TrainingOptions options, string modelPath, strin
     public int Run(CancellationToken cancellation)
     {
         TrainingData data = TrainingData.Load(options, cancellation);
-        CheckpointHeader? resumed = checkpoints.ResumeFrom is { } resume ? CheckResume(resume, data) : null;
+        CheckpointHeader? resumed = checkpoints.Resume is { } resume ? CheckResume(resume, data) : null;
         if (!modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
         {
             throw new UserInputException($"--out {modelPath}: a model file must end in .onnx");
@@ -83,9 +83,9 @@ public sealed class TrainingJob(TrainingOptions options, string modelPath, strin
         return 0;
     }
 
-    private CheckpointHeader CheckResume(string resume, TrainingData data)
+    private CheckpointHeader CheckResume(ResumePoint resumePoint, TrainingData data)
     {
-        CheckpointHeader header = TrainingCheckpoint.ReadHeader(resume);
+        (string resume, CheckpointHeader header) = resumePoint;
         data.RequireSameAs(header, resume, "resume on the same data or start a new run");
 
         if (options.Steps <= header.Step)
@@ -101,7 +101,7 @@ public sealed class TrainingJob(TrainingOptions options, string modelPath, strin
     private bool CheckCheckpointPath(string path)
     {
         bool exists = File.Exists(path);
-        bool own = checkpoints.ResumeFrom is { } resume && Path.GetFullPath(resume) == Path.GetFullPath(path);
+        bool own = checkpoints.Resume is { } resume && Path.GetFullPath(resume.Path) == Path.GetFullPath(path);
         if (exists && !own && !force)
         {
             throw new UserInputException($"{path}: a checkpoint is already there; resume it with --resume {path}, or pass --force to replace it");
@@ -130,7 +130,7 @@ public sealed class TrainingJob(TrainingOptions options, string modelPath, strin
                 lossLog?.Write(step);
                 string validation = step.ValidationLoss is { } vl ? $" val {vl:F4}" : "";
                 progress.Report(new WorkProgress(step.Step, options.Steps, $"loss {step.Loss:F4}{validation} {(step.Step - firstStep + 1) / clock.Elapsed.TotalSeconds:F1} steps/s"));
-            }, cancellation), start: checkpoints.ResumeFrom is { } resumed ? TrainingCheckpoint.ReadHeader(resumed).Step : 0);
+            }, cancellation), start: checkpoints.Resume?.Header.Step ?? 0);
         return (network!, last, trainer.FinalCheckpoint);
     }
 }

@@ -25,7 +25,13 @@ public sealed class TrainingInterruptedException(int step, string checkpoint)
 /// Where checkpoints go (every <see cref="Every"/> steps when above 0, on interruption, and after the last step
 /// when <see cref="SaveFinal"/>, so that a failed export loses nothing) and which one to resume from.
 /// </summary>
-public sealed record CheckpointPolicy(string? Path, int Every = 0, string? ResumeFrom = null, bool SaveFinal = false);
+public sealed record CheckpointPolicy(string? Path, int Every = 0, ResumePoint? Resume = null, bool SaveFinal = false);
+
+/// <summary>A checkpoint to resume, its header read once (the weights are read when training starts).</summary>
+public sealed record ResumePoint(string Path, CheckpointHeader Header)
+{
+    public static ResumePoint Read(string path) => new(path, TrainingCheckpoint.ReadHeader(path));
+}
 
 /// <summary>
 /// Fits a <see cref="Mlp"/> by minimising <see cref="InterpolantLoss"/> with Adam and a step
@@ -53,10 +59,10 @@ public sealed class Trainer(TrainingOptions options, IDistribution target, strin
         Adam optimizer = optim.Adam(network.Module.parameters(), options.LearningRate);
         var schedule = new StepLearningRate(options.LearningRate, options.LearningRateStep, options.LearningRateGamma);
         int first = 1;
-        if (checkpoints?.ResumeFrom is { } resume)
+        if (checkpoints?.Resume is { } resume)
         {
-            CheckpointHeader header = TrainingCheckpoint.ReadHeader(resume);
-            TrainingCheckpoint.Restore(resume, network, optimizer, ema);
+            // The header that comes with the weights: the file is what the checksum vouches for.
+            CheckpointHeader header = TrainingCheckpoint.Restore(resume.Path, network, optimizer, ema);
             sampler.State = header.SamplerState;
             first = header.Step + 1;
         }

@@ -61,8 +61,11 @@ public static class TrainingCheckpoint
         return ReadHeader(reader, path);
     }
 
-    /// <summary>Loads the saved weights and optimizer state into freshly built modules of the same shape, after checking the checksum.</summary>
-    public static void Restore(string path, IFieldNetwork network, Adam optimizer, ExponentialMovingAverage? ema)
+    /// <summary>
+    /// Loads the saved weights and optimizer state into freshly built modules of the same shape, after checking the
+    /// checksum; returns the header they came with.
+    /// </summary>
+    public static CheckpointHeader Restore(string path, IFieldNetwork network, Adam optimizer, ExponentialMovingAverage? ema)
     {
         using BinaryReader file = Open(path);
         CheckpointHeader header = ReadHeader(file, path);
@@ -83,6 +86,8 @@ public static class TrainingCheckpoint
         {
             throw new DataFormatException(path, $"the checkpoint's weights do not fit the network its header describes ({e.Message})", inner: e);
         }
+
+        return header;
     }
 
     /// <summary>The network a checkpoint would export: the weight average when the run keeps one, else the raw weights.</summary>
@@ -94,7 +99,7 @@ public static class TrainingCheckpoint
         ExponentialMovingAverage? ema = options.EmaDecay > 0 ? new ExponentialMovingAverage(network, options.EmaDecay, TorchSharp.torch.CPU) : null;
         using (Adam optimizer = TorchSharp.torch.optim.Adam(network.Module.parameters(), options.LearningRate))
         {
-            Restore(path, network, optimizer, ema);
+            header = Restore(path, network, optimizer, ema);
         }
 
         if (ema is null)

@@ -32,7 +32,7 @@ public sealed class CheckpointTests
         Assert.AreEqual(23, stopped.Step);
         Assert.AreEqual(23, TrainingCheckpoint.ReadHeader(files["run.ckpt"]).Step);
 
-        using var resumed = (Mlp)new Trainer(options, target).Train(CPU, policy with { ResumeFrom = files["run.ckpt"] });
+        using var resumed = (Mlp)new Trainer(options, target).Train(CPU, policy with { Resume = ResumePoint.Read(files["run.ckpt"]) });
         float[][] a = uninterrupted.ToWeights().Layers.Select(l => l.Weight.Concat(l.Bias).ToArray()).ToArray();
         float[][] b = resumed.ToWeights().Layers.Select(l => l.Weight.Concat(l.Bias).ToArray()).ToArray();
         for (int layer = 0; layer < a.Length; layer++)
