@@ -77,38 +77,8 @@ public static class SampleCommand
             }
 
             guidanceOptions.Refuse(parse);
-            int d = model.Dimension;
-            string? initPath = parse.GetValue(init);
-            PointSet? initial = initPath is null ? null : PointCsv.Read(initPath, d);
-            long count = initial?.Count ?? run.Count;
-            using CsvTableWriter writer = run.Output == "-"
-                ? CsvTableWriter.ToStream(Console.OpenStandardOutput(), "standard output", PointCsv.Header(d))
-                : new CsvTableWriter(run.Output, PointCsv.Header(d), run.Force);
-            using CsvTableWriter? paths = parse.GetValue(trajectory) is { } trajectoryPath
-                ? new CsvTableWriter(trajectoryPath, TrajectoryRecorder.Header(d), run.Force)
-                : null;
-            var recorder = paths is null ? null : new TrajectoryRecorder(paths, run.First, parse.InRange(trajectoryCount, 1, 1_000_000), d, model.Scaling);
-            PathObserver? observer = recorder is null ? null : (chunkFirst, step, t, x) => recorder.Record(step, t, x, chunkFirst);
-            IEnumerable<SampleChunk> chunks = initial is null
-                ? model.SampleChunks(count, options, run.Seed, run.First, observer, cancellation)
-                : ((VelocityModel)model).TransportChunks(initial.Values, options, run.Seed, run.First, observer, cancellation);
-            int evaluations = 0;
-            string name = Describe(options);
-            ProgressReporter.Run("sample", count, progress =>
-            {
-                long done = 0;
-                foreach (SampleChunk result in chunks)
-                {
-                    writer.WriteRows(result.Points, d);
-                    evaluations = Math.Max(evaluations, result.Evaluations);
-                    done += result.Count;
-                    progress.Report(new WorkProgress(done, count, name));
-                }
-            });
-            writer.Commit();
-            paths?.Commit();
-            Console.Error.WriteLine($"runtime: wrote {count} samples to {writer.Path} ({name}, NFE {evaluations} per point)");
-            return 0;
+            var paths = new PointPaths(parse.GetValue(init), parse.GetValue(trajectory), parse.InRange(trajectoryCount, 1, 1_000_000));
+            return PointSampling.Run(model, options, run, paths, Describe(options), cancellation);
         });
         return command;
     }
