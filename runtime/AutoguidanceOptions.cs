@@ -22,18 +22,4 @@ public sealed class AutoguidanceOptions
         bool weightGiven = parse.IsGiven(_weight);
         return weightGiven || weak is not null ? new Autoguidance(weak, weightGiven ? parse.InRange(_weight, 0.0, 100.0) : null) : null;
     }
-
-    /// <summary>Refuses resolved autoguidance that misses its weight, its weak model, or the recommended weak model's file.</summary>
-    public void Check(SamplingOptions resolved, FlowModel model)
-    {
-        switch (resolved.Autoguidance)
-        {
-            case { Weight: null, WeakModel: var weak }:
-                throw new UserInputException($"--weak-model {weak}: give the weight with --autoguidance ({model.Source} recommends none)");
-            case { IsActive: true, WeakModel: null, Weight: var weight }:
-                throw new UserInputException($"--autoguidance {weight}: name the weak model with --weak-model ({model.Source} recommends none)");
-            case { IsActive: true, WeakModel: { } weak } when !File.Exists(weak) && model.Contract?.Recommended?.Autoguidance is { } recommended && recommended.WeakModelBeside(model.Source) == weak:
-                throw new UserInputException($"{model.Source} recommends autoguidance by {weak}, which is missing; --weak-model names another, --autoguidance 1 samples without");
-        }
-    }
 }

@@ -44,5 +44,6 @@ public static class CliChoices
         ["Interval"] = "--guidance-interval",
         ["Autoguidance"] = "--autoguidance",
         ["TimeGrid"] = "--time-grid",
+        ["Model"] = "--model",
     });
 }

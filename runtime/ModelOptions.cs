@@ -22,17 +22,7 @@ public sealed class ModelOptions
     public string Spec(ParseResult parse) => parse.GetValue(_model)!;
 
     /// <summary>Opens a velocity model; a sampler graph is refused (it has no field to integrate or score).</summary>
-    public VelocityModel OpenVelocity(ParseResult parse)
-    {
-        FlowModel model = Open(parse);
-        if (model is VelocityModel velocity)
-        {
-            return velocity;
-        }
-
-        model.Dispose();
-        throw new UserInputException($"--model {model.Source}: a sampler graph samples in one call and has no velocity field to integrate or score");
-    }
+    public VelocityModel OpenVelocity(ParseResult parse) => VelocityModel.Of(Open(parse));
 
     public FlowModel Open(ParseResult parse)
     {

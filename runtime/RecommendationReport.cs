@@ -6,12 +6,27 @@ using FlowMatching.Runtime.Sampling;
 
 namespace FlowMatching.Runtime;
 
-/// <summary>Says on stderr which of a model's recommended settings a run adopted, and the flags that choose others.</summary>
+/// <summary>
+/// What a run samples with: the flags given, completed by the model's recommendation, autoguidance that misses a half
+/// refused naming its flag, and each adopted setting said on stderr with the flags that choose others.
+/// </summary>
 public static class RecommendationReport
 {
-    public static void Write(FlowModel model, ResolvedSampling resolved)
+    public static SamplingOptions Resolve(FlowModel model, SamplingOptions request, CancellationToken cancellation)
     {
+        ResolvedSampling resolved = model.Resolve(request, cancellation);
         SamplingOptions options = resolved.Options;
+        bool recommendedWeak = resolved.Adopted.Contains(RecommendedSetting.Autoguidance);
+        switch (options.Autoguidance)
+        {
+            case { Weight: null, WeakModel: var weak }:
+                throw new UserInputException($"--weak-model {weak}: give the weight with --autoguidance ({model.Source} recommends none)");
+            case { IsActive: true, WeakModel: null, Weight: var weight }:
+                throw new UserInputException($"--autoguidance {weight}: name the weak model with --weak-model ({model.Source} recommends none)");
+            case { WeakModel: { } weak } when recommendedWeak && !File.Exists(weak):
+                throw new UserInputException($"{model.Source} recommends autoguidance by {weak}, which is missing; --weak-model names another, --autoguidance 1 samples without");
+        }
+
         foreach (RecommendedSetting setting in resolved.Adopted)
         {
             Console.Error.WriteLine($"runtime: {model.Source} recommends {Describe(setting, options, resolved.AdaptedGrid is not null)}");
@@ -21,6 +36,8 @@ public static class RecommendationReport
         {
             Console.Error.WriteLine($"runtime: adapted time grid {TimeGrid.Describe(grid)}");
         }
+
+        return options;
     }
 
     private static string Describe(RecommendedSetting setting, SamplingOptions options, bool adapted) => setting switch

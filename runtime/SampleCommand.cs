@@ -66,10 +66,7 @@ public static class SampleCommand
 
             Conditioning? conditioning = model.SampleShape.Count == 3 ? guidanceOptions.Read(parse, model) : null;
             request = request with { Conditioning = conditioning, Autoguidance = model is SamplerGraphModel ? null : autoguidanceOptions.Read(parse) };
-            ResolvedSampling resolved = model.Resolve(request, cancellation);
-            autoguidanceOptions.Check(resolved.Options, model);
-            RecommendationReport.Write(model, resolved);
-            SamplingOptions options = resolved.Options;
+            SamplingOptions options = RecommendationReport.Resolve(model, request, cancellation);
             if (model.SampleShape.Count == 3)
             {
                 parse.Refuse("applies only to point models; image models start from N(0, I)", init, trajectory);

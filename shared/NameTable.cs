@@ -14,6 +14,9 @@ public sealed class NameTable<T>(params (string Name, T Value)[] entries) where 
 
     public IReadOnlyList<string> Names { get; } = entries.Select(e => e.Name).ToArray();
 
+    /// <summary>The members that <paramref name="keep"/> accepts, under the same names.</summary>
+    public NameTable<T> Where(Func<T, bool> keep) => new([.. entries.Where(e => keep(e.Value))]);
+
     public bool TryParse(string? name, out T value)
     {
         foreach ((string n, T v) in entries)

@@ -55,10 +55,7 @@ public static class ImagePathFigure
                 Conditioning = guidanceOptions.Read(parse, model),
                 Autoguidance = autoguidanceOptions.Read(parse),
             };
-            ResolvedSampling resolved = model.Resolve(request, cancellation);
-            autoguidanceOptions.Check(resolved.Options, model);
-            RecommendationReport.Write(model, resolved);
-            SamplingOptions options = resolved.Options;
+            SamplingOptions options = RecommendationReport.Resolve(model, request, cancellation);
             foreach (var _ in model.SampleChunks(rows, options, parse.GetValue(seed), observer: (first, step, t, points) =>
             {
                 if (wanted.Contains(step))

@@ -76,12 +76,18 @@ public abstract class FlowModel : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        SamplingOptions effective = Resolve(options, cancellationToken).Options;
-        effective.Validate();
-        return Running(CreateSampler(effective, seed).Sample(offset, count, seed, observer, cancellationToken), cancellationToken);
+        return Run(options, seed, sampler => sampler.Sample(offset, count, seed, observer, cancellationToken), cancellationToken);
     }
 
     public abstract void Dispose();
+
+    /// <summary>Resolves and checks the options (now, not when the chunks are first asked for), then runs the loop.</summary>
+    private protected IEnumerable<SampleChunk> Run(SamplingOptions options, long seed, Func<Sampler, IEnumerable<SampleChunk>> chunks, CancellationToken cancellationToken)
+    {
+        SamplingOptions effective = Resolve(options, cancellationToken).Options;
+        effective.Validate();
+        return Running(chunks(CreateSampler(effective, seed)), cancellationToken);
+    }
 
     /// <summary>The sampling loop for resolved, valid options, with this kind's integration of a chunk.</summary>
     private protected abstract Sampler CreateSampler(SamplingOptions effective, long seed);

@@ -33,16 +33,18 @@ public sealed class VelocityModel : FlowModel
     }
 
     /// <summary>Opens a velocity model (see <see cref="FlowModel.Load"/>); a sampler graph is refused.</summary>
-    public static new VelocityModel Load(string source, ModelLoadOptions? options = null)
+    public static new VelocityModel Load(string source, ModelLoadOptions? options = null) => Of(FlowModel.Load(source, options));
+
+    /// <summary>The model as a velocity model; a sampler graph is closed and refused.</summary>
+    public static VelocityModel Of(FlowModel model)
     {
-        FlowModel model = FlowModel.Load(source, options);
         if (model is VelocityModel velocity)
         {
             return velocity;
         }
 
         model.Dispose();
-        throw new InvalidSettingException("Model", $"{source} is a sampler graph: it samples in one call and has no velocity field to integrate or score");
+        throw new InvalidSettingException("Model", $"{model.Source} is a sampler graph: it samples in one call and has no velocity field to integrate or score");
     }
 
     public override IReadOnlyList<int> SampleShape => Signature?.SampleShape ?? [Field.Dimension];
@@ -69,14 +71,6 @@ public sealed class VelocityModel : FlowModel
             Steps = recommended.Grid is null ? recommended.Steps : null,
             Grid = recommended.Grid,
         }
-        : null;
-
-    /// <summary>
-    /// The autoguidance the model's maker measured best for unconditional samples, its weak model's path resolved
-    /// beside this file; null when the file recommends none.
-    /// </summary>
-    public Autoguidance? RecommendedAutoguidance => Contract?.Recommended?.Autoguidance is { } recommended
-        ? new Autoguidance(recommended.WeakModelBeside(Source), recommended.Weight)
         : null;
 
     /// <summary>
@@ -154,9 +148,7 @@ public sealed class VelocityModel : FlowModel
     public IEnumerable<SampleChunk> TransportChunks(float[] initial, SamplingOptions options, long seed = 0, long firstIndex = 0, PathObserver? observer = null, CancellationToken cancellationToken = default)
     {
         RowsOf(initial);
-        SamplingOptions effective = Resolve(options, cancellationToken).Options;
-        effective.Validate();
-        return Running(CreateSampler(effective, seed).Transport(initial, firstIndex, observer, cancellationToken), cancellationToken);
+        return Run(options, seed, sampler => sampler.Transport(initial, firstIndex, observer, cancellationToken), cancellationToken);
     }
 
     /// <summary>

@@ -176,10 +176,6 @@ public sealed record ModelContract(
             : GuidanceInterval.TryParse(text, out GuidanceInterval interval) ? interval
             : throw new ModelContractException(source, $"must be {GuidanceInterval.Expected}, not '{text}'", key);
 
-        OdeMethod Method(string name) => OdeMethods.FixedStep.TryParse(name, out OdeMethod method)
-            ? method
-            : throw new ModelContractException(source, $"names '{name}', not one of {string.Join(", ", OdeMethods.FixedStep.Names)}", MetadataKeys.RecommendedMethod);
-
         T Named<T>(string key, NameTable<T> names) where T : struct, Enum => names.TryParse(Get(key), out T value)
             ? value
             : throw new ModelContractException(source, $"names '{Get(key)}', not one of {string.Join(", ", names.Names)}", key);
@@ -212,8 +208,8 @@ public sealed record ModelContract(
             ClassNames = Optional(MetadataKeys.ClassNames) is { } names ? Names(names) : [],
             TestAccuracy = Optional(MetadataKeys.TestAccuracy) is null ? null : Parse<double>(MetadataKeys.TestAccuracy),
             Teacher = Optional(MetadataKeys.Teacher),
-            Recommended = Optional(MetadataKeys.RecommendedMethod) is not { } method ? null
-                : new RecommendedSampling(Method(method), Parse<int>(MetadataKeys.RecommendedSteps), Parse<double>(MetadataKeys.RecommendedGuidance), Interval(MetadataKeys.RecommendedGuidanceInterval))
+            Recommended = Optional(MetadataKeys.RecommendedMethod) is null ? null
+                : new RecommendedSampling(Named(MetadataKeys.RecommendedMethod, OdeMethods.FixedStep), Parse<int>(MetadataKeys.RecommendedSteps), Parse<double>(MetadataKeys.RecommendedGuidance), Interval(MetadataKeys.RecommendedGuidanceInterval))
                 {
                     Grid = Optional(MetadataKeys.RecommendedTimeGrid) is null ? null : Numbers(MetadataKeys.RecommendedTimeGrid),
                     Autoguidance = Optional(MetadataKeys.RecommendedAutoguidance) is null && Optional(MetadataKeys.RecommendedWeakModel) is null ? null

@@ -17,5 +17,5 @@ public static class NetworkKinds
     public static NameTable<NetworkKind> Names { get; } = NameTable<NetworkKind>.Lowercase();
 
     /// <summary>The velocity networks `trainer train --network` fits.</summary>
-    public static NameTable<NetworkKind> Velocity { get; } = new([.. Enum.GetValues<NetworkKind>().Where(k => k != NetworkKind.Classifier).Select(k => (Names.Name(k), k))]);
+    public static NameTable<NetworkKind> Velocity { get; } = Names.Where(kind => kind != NetworkKind.Classifier);
 }

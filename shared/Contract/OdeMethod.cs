@@ -19,7 +19,7 @@ public static class OdeMethods
         ("euler", OdeMethod.Euler), ("midpoint", OdeMethod.Midpoint), ("heun", OdeMethod.Heun), ("rk4", OdeMethod.RungeKutta4), ("dopri5", OdeMethod.DormandPrince5));
 
     /// <summary>The methods a model's metadata may name: all but the adaptive one.</summary>
-    public static NameTable<OdeMethod> FixedStep { get; } = new([.. Enum.GetValues<OdeMethod>().Where(IsFixedStep).Select(m => (Names.Name(m), m))]);
+    public static NameTable<OdeMethod> FixedStep { get; } = Names.Where(IsFixedStep);
 
     public static bool IsFixedStep(this OdeMethod method) => method != OdeMethod.DormandPrince5;
 }

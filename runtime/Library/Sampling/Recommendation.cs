@@ -44,14 +44,15 @@ public static class Recommendation
         SamplingOptions options = requested;
         if (options is OdeSamplingOptions { Solver: { Method: null } solver } ode)
         {
-            bool ownSteps = solver.Steps is not null || solver.TimeGrid is not null || solver.Grid is not null;
+            // The stored times come with the method unless steps, a kind of grid or the times themselves were asked for.
+            bool storedGrid = solver is { Steps: null, TimeGrid: null, Grid: null } && recommended.Grid is not null;
             options = ode with
             {
                 Solver = solver with
                 {
                     Method = recommended.Method,
-                    Steps = ownSteps ? solver.Steps ?? (solver.Grid is null ? recommended.Steps : null) : recommended.Grid is null ? recommended.Steps : null,
-                    Grid = ownSteps ? solver.Grid : recommended.Grid,
+                    Steps = storedGrid || solver.Grid is not null ? null : solver.Steps ?? recommended.Steps,
+                    Grid = storedGrid ? recommended.Grid : solver.Grid,
                 },
             };
             adopted.Add(RecommendedSetting.Solver);
