@@ -10,15 +10,15 @@ target=${TARGET:-gmm8}
 mkdir -p "$out"
 
 dotnet build Pipeline.sln -c Release
-trainer() { dotnet trainer/bin/Release/net10.0/trainer.dll "$@"; }
-runtime() { dotnet runtime/bin/Release/net10.0/runtime.dll "$@"; }
+flowmatch-trainer() { dotnet trainer/bin/Release/net10.0/flowmatch-trainer.dll "$@"; }
+flowmatch() { dotnet runtime/flowmatch/bin/Release/net10.0/flowmatch.dll "$@"; }
 
-trainer train --target "$target" --out "$out/$target.onnx" --loss-csv "$out/loss.csv" --force
-runtime sample --model "$out/$target.onnx" --sampler ode --out "$out/samples-ode.csv" --trajectory "$out/paths.csv" --force
-runtime sample --model "$out/$target.onnx" --sampler sde --out "$out/samples-sde.csv" --force
-runtime evaluate --samples "$out/samples-ode.csv" --target "$target" --report "$out/evaluation-ode.json" --force
-runtime evaluate --samples "$out/samples-sde.csv" --target "$target" --report "$out/evaluation-sde.json" --force
-runtime plot loss --loss-csv "$out/loss.csv" --out "$out/loss.png" --force
-runtime plot samples --samples "$out/samples-ode.csv" "$out/samples-sde.csv" --title "Samples from the prob. flow ODE" "Samples from the SDE" --out "$out/samples.png" --force
-runtime plot trajectories --trajectory "$out/paths.csv" --samples "$out/samples-ode.csv" --out "$out/characteristics.png" --width 600 --height 600 --force
+flowmatch-trainer train --target "$target" --out "$out/$target.onnx" --loss-csv "$out/loss.csv" --force
+flowmatch sample --model "$out/$target.onnx" --sampler ode --out "$out/samples-ode.csv" --trajectory "$out/paths.csv" --force
+flowmatch sample --model "$out/$target.onnx" --sampler sde --out "$out/samples-sde.csv" --force
+flowmatch evaluate --samples "$out/samples-ode.csv" --target "$target" --report "$out/evaluation-ode.json" --force
+flowmatch evaluate --samples "$out/samples-sde.csv" --target "$target" --report "$out/evaluation-sde.json" --force
+flowmatch plot loss --loss-csv "$out/loss.csv" --out "$out/loss.png" --force
+flowmatch plot samples --samples "$out/samples-ode.csv" "$out/samples-sde.csv" --title "Samples from the prob. flow ODE" "Samples from the SDE" --out "$out/samples.png" --force
+flowmatch plot trajectories --trajectory "$out/paths.csv" --samples "$out/samples-ode.csv" --out "$out/characteristics.png" --width 600 --height 600 --force
 echo "done: $out/$target.onnx, loss.csv, samples-ode.csv, samples-sde.csv, evaluation-*.json, *.png"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The fast sampling routes against the step-by-step fp32 runtime. Speed, in-process (benchmarks/SamplingBenchmark):
 # samples/s of the shipped gmm8 model with Euler K steps, of models/gmm8-int8.onnx, of its one-call euler:K graph
-# (trainer export-sampler) and of the shipped reflow model with 1, 2 and 4 Euler steps, at n = 20000 and n = 100,
+# (flowmatch-trainer export-sampler) and of the shipped reflow model with 1, 2 and 4 Euler steps, at n = 20000 and n = 100,
 # 1 and 2 threads, each with its ratio to the fp32 runtime measured in the same run. Quality of the same routes
-# (20000 samples, seed 0, `runtime evaluate` against 8 target sets): energy ratio to the floor, the smallest and
+# (20000 samples, seed 0, `flowmatch evaluate` against 8 target sets): energy ratio to the floor, the smallest and
 # largest mode, and the mean NLL of 5000 target points (rk4 100 steps, exact divergence; a sampler graph has no
 # field to integrate). Then the trainer's steps/s in fp32 and with bf16 products (benchmarks/TrainingPrecisionBenchmark).
 # K: STEPS (default 80). Run nothing else meanwhile.
@@ -13,13 +13,13 @@ steps=${STEPS:-80}
 dotnet build Pipeline.sln -c Release >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-runtime() { dotnet runtime/bin/Release/net10.0/runtime.dll "$@"; }
-dotnet trainer/bin/Release/net10.0/trainer.dll export-sampler --model models/gmm8.onnx --steps "$steps" --out "$out/gmm8-euler$steps.onnx" 2>/dev/null
+flowmatch() { dotnet runtime/flowmatch/bin/Release/net10.0/flowmatch.dll "$@"; }
+dotnet trainer/bin/Release/net10.0/flowmatch-trainer.dll export-sampler --model models/gmm8.onnx --steps "$steps" --out "$out/gmm8-euler$steps.onnx" 2>/dev/null
 dotnet benchmarks/SamplingBenchmark/bin/Release/net10.0/SamplingBenchmark.dll \
   "models/gmm8.onnx=$steps" "models/gmm8-int8.onnx=$steps" "$out/gmm8-euler$steps.onnx" \
   models/gmm8-reflow.onnx=1 models/gmm8-reflow.onnx=2 models/gmm8-reflow.onnx=4
 
-runtime draw --target gmm8 --n 5000 --seed 1 --out "$out/target.csv" 2>/dev/null
+flowmatch draw --target gmm8 --n 5000 --seed 1 --out "$out/target.csv" 2>/dev/null
 echo
 printf '%-36s %12s %16s %10s\n' route "energy ratio" "modes" "NLL"
 declare -A nlls  # the NLL depends on the model only, not on the sampler
@@ -27,12 +27,12 @@ declare -A nlls  # the NLL depends on the model only, not on the sampler
 quality() {
   local name=$1 model=$2
   shift 2
-  runtime sample --model "$model" --n 20000 --provider cpu --out "$out/s.csv" --force "$@" 2>/dev/null
-  runtime evaluate --samples "$out/s.csv" --target gmm8 --report "$out/e.json" --force >/dev/null 2>&1
+  flowmatch sample --model "$model" --n 20000 --provider cpu --out "$out/s.csv" --force "$@" 2>/dev/null
+  flowmatch evaluate --samples "$out/s.csv" --target gmm8 --report "$out/e.json" --force >/dev/null 2>&1
   if [[ -z ${nlls[$model]:-} ]]; then
     nlls[$model]=-
     [[ $model == *euler$steps.onnx ]] ||
-      nlls[$model]=$(runtime logprob --model "$model" --provider cpu --in "$out/target.csv" --out "$out/lp.csv" --force 2>&1 | sed -n 's/mean negative log-likelihood \([0-9.]*\) nats.*/\1/p')
+      nlls[$model]=$(flowmatch logprob --model "$model" --provider cpu --in "$out/target.csv" --out "$out/lp.csv" --force 2>&1 | sed -n 's/mean negative log-likelihood \([0-9.]*\) nats.*/\1/p')
   fi
   local nll=${nlls[$model]}
   python3 - "$out/e.json" "$name" "$nll" <<'PY'

@@ -12,7 +12,7 @@ trap 'rm -rf "$out"' EXIT
 run() {
   local name=$1 batch=$2
   shift 2
-  dotnet trainer/bin/Release/net10.0/trainer.dll train --steps "$steps" --batch "$batch" --validation-batch 0 --out "$out/$name.onnx" "$@" 2>"$out/$name.log"
+  dotnet trainer/bin/Release/net10.0/flowmatch-trainer.dll train --steps "$steps" --batch "$batch" --validation-batch 0 --out "$out/$name.onnx" "$@" 2>"$out/$name.log"
   local seconds
   seconds=$(sed -n 's/.* steps in \([0-9.]*\)s.*/\1/p' "$out/$name.log")
   awk -v n="$name" -v s="$seconds" -v k="$steps" -v b="$batch" 'BEGIN { printf "%-34s %8.1f s %8.2f steps/s %9.0f samples/s\n", n, s, k / s, k * b / s }'

@@ -4,14 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${N:-20000}
-dotnet build runtime -c Release >/dev/null
+dotnet build runtime/flowmatch -c Release >/dev/null
 out=out/benchmark
 mkdir -p "$out"
 printf '%-8s %-8s %10s %14s\n' chunk threads seconds samples/s
 for chunk in 1000 5000 20000; do
   for threads in 1 2; do
     start=$(date +%s.%N)
-    dotnet runtime/bin/Release/net10.0/runtime.dll sample --provider cpu --n "$n" --chunk "$chunk" --threads "$threads" \
+    dotnet runtime/flowmatch/bin/Release/net10.0/flowmatch.dll sample --provider cpu --n "$n" --chunk "$chunk" --threads "$threads" \
       --out "$out/samples-$chunk-$threads.csv" --force 2>/dev/null
     awk -v c="$chunk" -v t="$threads" -v s="$start" -v e="$(date +%s.%N)" -v n="$n" \
       'BEGIN { printf "%-8s %-8s %10.2f %14.0f\n", c, t, e - s, n / (e - s) }'

@@ -6,7 +6,7 @@
 2. ONNX Runtime CUDA provider against the CPU provider on the shipped gmm8 model: max difference and
    timings of 80 Euler steps for 20000 points.
 3. torch.onnx.export of the tutorial's network (inputs x [N, 2], t [N]) to OUT_DIR/torch-tutorial.onnx,
-   so that `runtime sample --model OUT_DIR/torch-tutorial.onnx` can be tried back on the dev machine.
+   so that `flowmatch sample --model OUT_DIR/torch-tutorial.onnx` can be tried back on the dev machine.
 Prints one line per result. Not run yet: no device was lent to the session that wrote it.
 """
 import os

@@ -20,7 +20,7 @@ parts=build/device
 case "${1:-}" in
 prepare)
     rm -rf "$parts" && mkdir -p "$parts"
-    dotnet publish runtime/Runtime.csproj -c Release -r linux-x64 --self-contained -o "$parts/publish" >/dev/null
+    dotnet publish runtime/flowmatch/flowmatch.csproj -c Release -r linux-x64 --self-contained -o "$parts/publish" >/dev/null
     tar -C "$parts/publish" -cf - . | zstd -12 -T0 -q -o "$parts/bundle.tar.zst"
     split -b 60M -d -a 1 "$parts/bundle.tar.zst" "$parts/part-"
     for p in "$parts"/part-?; do mv "$p" "$p.zst"; done

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 13's sweeps for a class-conditional image model: Fréchet ratio, class accuracy, precision, recall and
-# memorisation (runtime evaluate) against the guidance scale at one sampler (0: unconditional), and against the
+# memorisation (flowmatch evaluate) against the guidance scale at one sampler (0: unconditional), and against the
 # sampler and its steps at one guidance scale; a CSV table per series, the sweep figures and a
 # grid per guidance scale. Usage: scripts/image-sweeps.sh [MODEL] [OUT]. Settings from the environment:
 # N (samples per setting, 200 per class at 2000), METHOD/STEPS (the guidance sweep's sampler, default euler
@@ -21,8 +21,8 @@ steps=${STEPS:-40}
 guidance=${GUIDANCE:-1.5}
 [[ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]] || { echo "needs: apt-get install dataset-fashion-mnist" >&2; exit 1; }
 # RUNTIME_DLL: a copy of the runtime's build output to run (so that rebuilding the tree meanwhile is safe).
-[[ -n ${RUNTIME_DLL:-} ]] || dotnet build runtime -c Release >/dev/null
-runtime() { dotnet "${RUNTIME_DLL:-runtime/bin/Release/net10.0/runtime.dll}" "$@"; }
+[[ -n ${RUNTIME_DLL:-} ]] || dotnet build runtime/flowmatch -c Release >/dev/null
+flowmatch() { dotnet "${RUNTIME_DLL:-runtime/flowmatch/bin/Release/net10.0/flowmatch.dll}" "$@"; }
 mkdir -p "$out"
 header=guidance,guidance_interval,steps,nfe,seconds,frechet,floor,frechet_ratio,class_accuracy,smallest_share,largest_share,precision,recall,memorisation
 
@@ -41,10 +41,10 @@ measure() {
   else
     local start end
     start=$(date +%s.%N)
-    runtime sample --model "$model" --n "$n" --seed 1 --out "$out/$name.npy" --force "$@" 2>"$out/$name.log"
+    flowmatch sample --model "$model" --n "$n" --seed 1 --out "$out/$name.npy" --force "$@" 2>"$out/$name.log"
     end=$(date +%s.%N)
     echo "seconds $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')" >>"$out/$name.log"
-    runtime evaluate --samples "$out/$name.npy" --target fashion-mnist --report "$out/$name.json" --force >>"$out/$name.log" 2>&1
+    flowmatch evaluate --samples "$out/$name.npy" --target fashion-mnist --report "$out/$name.json" --force >>"$out/$name.log" 2>&1
     printf '%s\t%s\n' "$*" "$name" >>"$out/measured.txt"
   fi
   python3 - "$out/$name.json" "$w" "$span" "$k" "$(grep -o 'NFE [0-9]*' "$out/$name.log" | tail -1 | cut -d' ' -f2)" "$(sed -n 's/^seconds //p' "$out/$name.log")" >>"$out/$table.csv" <<'PY'
@@ -88,7 +88,7 @@ if [[ $sweeps == *sampler* ]]; then
   measure dopri5 dopri5 "$guidance" "" --class all --guidance "$guidance" --guidance-interval 0,1 --method dopri5 --rtol 1e-3 --atol 1e-3
   measure sde sde-em-80 "$guidance" 80 --class all --guidance "$guidance" --guidance-interval 0,1 --sampler sde --steps 80
 
-  runtime plot sweep --table "$out/euler.csv" "$out/heun.csv" "$out/dopri5.csv" "$out/sde.csv" --x nfe --y frechet_ratio class_accuracy --out "$out/sweep-sampler.png" --force
+  flowmatch plot sweep --table "$out/euler.csv" "$out/heun.csv" "$out/dopri5.csv" "$out/sde.csv" --x nfe --y frechet_ratio class_accuracy --out "$out/sweep-sampler.png" --force
 fi
 
 if [[ $sweeps == *autoguidance* ]]; then
@@ -98,7 +98,7 @@ if [[ $sweeps == *autoguidance* ]]; then
   done
 fi
 
-[[ " $sweeps " != *" guidance "* ]] || runtime plot sweep --table "$out/guidance.csv" --x guidance --y frechet_ratio class_accuracy recall --out "$out/sweep-guidance.png" --force
+[[ " $sweeps " != *" guidance "* ]] || flowmatch plot sweep --table "$out/guidance.csv" --x guidance --y frechet_ratio class_accuracy recall --out "$out/sweep-guidance.png" --force
 for table in guidance interval euler heun dopri5 sde autoguidance; do
   [[ -f $out/$table.csv ]] || continue
   echo "## $table"

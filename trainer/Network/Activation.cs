@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using FlowMatching.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,7 +1,6 @@
 using FlowMatching.Contract;
 using FlowMatching.Distributions;
 using FlowMatching.Errors;
-using FlowMatching.Training.Training;
 
 namespace FlowMatching.Training.Network;
 

@@ -4,16 +4,18 @@ namespace FlowMatching.Tests;
 
 /// <summary>
 /// The library layers never talk to a console or word a command-line flag: they throw typed exceptions and
-/// report through ILogger and IProgress, and only the CLI layer (command classes, shared/Cli) words them.
+/// report through ILogger and IProgress, and only the CLI layer (runtime/flowmatch, trainer/Cli, shared/FlowMatching.Cli) words them.
 /// </summary>
 [TestClass]
 public sealed partial class LayeringTests
 {
     private static readonly string[] DomainFolders =
     [
-        "runtime/Library", "shared/Contract", "shared/Distributions", "shared/Errors", "shared/Interpolants", "shared/Io",
-        "shared/Metrics", "shared/Progress", "shared/Randomness", "shared/Velocity", "trainer/Network", "trainer/Onnx", "trainer/Training",
+        "runtime/FlowMatching.Runtime", "shared/FlowMatching.Shared", "trainer",
     ];
+
+    // The trainer's command line lives inside its project; the runtime's and the shared host are projects of their own.
+    private const string TrainerCommandLine = "trainer/Cli/";
 
     [TestMethod]
     public void DomainCodeNeitherWritesToTheConsoleNorNamesAFlag()
@@ -23,7 +25,7 @@ public sealed partial class LayeringTests
         foreach (string folder in DomainFolders)
         {
             foreach (string file in Directory.EnumerateFiles(RepositoryFiles.Path(folder), "*.cs", SearchOption.AllDirectories)
-                .Where(f => !f.Contains("/obj/") && !f.Contains("/bin/")))
+                .Where(f => !f.Contains("/obj/") && !f.Contains("/bin/") && !f.Contains(TrainerCommandLine, StringComparison.Ordinal)))
             {
                 files++;
                 string[] lines = File.ReadAllLines(file);

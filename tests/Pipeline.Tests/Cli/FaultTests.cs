@@ -1,7 +1,7 @@
 using FlowMatching.Errors;
 using FlowMatching.Io;
+using FlowMatching.Training;
 using FlowMatching.Training.Onnx;
-using FlowMatching.Training.Training;
 
 namespace FlowMatching.Tests;
 
@@ -51,7 +51,7 @@ public sealed class FaultTests
         using var disk = SmallDisk.Mount(files, "64k", fill: true);
         var (code, error) = CommandLine.Trainer([.. run, "--out", disk["m.onnx"]]);
         Assert.AreEqual(1, code, error);
-        ErrorLines.AssertOne(error, disk["m.onnx"], "No space left on device", "trainer export --checkpoint");
+        ErrorLines.AssertOne(error, disk["m.onnx"], "No space left on device", "flowmatch-trainer export --checkpoint");
         string saved = System.Text.RegularExpressions.Regex.Match(error, "--checkpoint (\\S+)").Groups[1].Value;
         try
         {
@@ -138,7 +138,7 @@ public sealed class FaultTests
         ErrorLines.AssertOne(error, files["pipe"], "not a regular file");
         Assert.IsFalse(FileKind.IsRegularFile(files["pipe"]), "the FIFO must still be a FIFO");
 
-        using var child = ChildProcess.Start("runtime", ["sample", "--model", "exact:gmm8", "--n", "5", "--out", "-"], standardOutput: files["stdout.csv"]);
+        using var child = ChildProcess.Start("flowmatch", ["sample", "--model", "exact:gmm8", "--n", "5", "--out", "-"], standardOutput: files["stdout.csv"]);
         Assert.IsTrue(child.WaitForExit(60000));
         Assert.AreEqual(0, child.ExitCode, child.Error);
         string[] lines = File.ReadAllLines(files["stdout.csv"]);

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using FlowMatching.Distributions;
 using FlowMatching.Io;
 using FlowMatching.Randomness;
-using FlowMatching.Runtime.Figures;
+using FlowMatching.Runtime.Cli.Figures;
 using ScottPlot;
 using ScottPlot.Plottables;
 

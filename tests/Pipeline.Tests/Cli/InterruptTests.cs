@@ -1,5 +1,4 @@
-using FlowMatching.Training.Training;
-
+using FlowMatching.Training;
 namespace FlowMatching.Tests;
 
 /// <summary>Real signals sent to real child processes: SIGINT, SIGTERM and SIGHUP all save the run or remove the partial output.</summary>
@@ -14,7 +13,7 @@ public sealed class InterruptTests
     public void SignalWritesACheckpointAndExitsCleanlySayingHowToResume(int signal, int exitCode)
     {
         using var files = new TestFiles();
-        using var trainer = ChildProcess.Start("trainer", ["train", "--steps", "1000000", "--batch", "64", "--hidden", "16", "--out", files["m.onnx"], "--validation-batch", "0", "--loss-csv", files["loss.csv"]]);
+        using var trainer = ChildProcess.Start("flowmatch-trainer", ["train", "--steps", "1000000", "--batch", "64", "--hidden", "16", "--out", files["m.onnx"], "--validation-batch", "0", "--loss-csv", files["loss.csv"]]);
         trainer.SignalOnceWorking(signal);
         Assert.IsTrue(trainer.WaitForExit(30000), "the trainer did not stop after the signal");
         string said = trainer.Error;
@@ -34,11 +33,11 @@ public sealed class InterruptTests
     public void TheCommandToContinueKeepsTheRunsCheckpointing()
     {
         using var files = new TestFiles();
-        using var trainer = ChildProcess.Start("trainer", ["train", "--steps", "1000000", "--batch", "64", "--hidden", "16", "--out", files["m.onnx"], "--validation-batch", "0",
+        using var trainer = ChildProcess.Start("flowmatch-trainer", ["train", "--steps", "1000000", "--batch", "64", "--hidden", "16", "--out", files["m.onnx"], "--validation-batch", "0",
             "--checkpoint", files["run.ckpt"], "--checkpoint-every", "50"]);
         trainer.SignalOnceWorking(2);
         Assert.IsTrue(trainer.WaitForExit(30000), "the trainer did not stop after the signal");
-        StringAssert.Contains(trainer.Error, $"continue with: trainer train --resume {files["run.ckpt"]} --out {files["m.onnx"]} --checkpoint {files["run.ckpt"]} --checkpoint-every 50");
+        StringAssert.Contains(trainer.Error, $"continue with: flowmatch-trainer train --resume {files["run.ckpt"]} --out {files["m.onnx"]} --checkpoint {files["run.ckpt"]} --checkpoint-every 50");
     }
 
     [TestMethod]
@@ -52,7 +51,7 @@ public sealed class InterruptTests
         var (code, error) = CommandLine.Trainer([.. run, "--out", files["whole.onnx"], "--loss-csv", files["whole.csv"]]);
         Assert.AreEqual(0, code, error);
 
-        using (var trainer = ChildProcess.Start("trainer", [.. run, "--out", files["m.onnx"], "--loss-csv", files["loss.csv"], "--checkpoint", files["c.ckpt"], "--checkpoint-every", "500"]))
+        using (var trainer = ChildProcess.Start("flowmatch-trainer", [.. run, "--out", files["m.onnx"], "--loss-csv", files["loss.csv"], "--checkpoint", files["c.ckpt"], "--checkpoint-every", "500"]))
         {
             trainer.SignalWhen(() => File.Exists(files["c.ckpt"]), 9);
             Assert.IsTrue(trainer.WaitForExit(30000));
@@ -85,7 +84,7 @@ public sealed class InterruptTests
                 "--autoguidance", "1.5", "--provider", "cpu", "--n", "50000000", "--out", files["out.csv"]],
             _ => ["logprob", "--model", "exact:gmm8", "--in", Points(files, 400000), "--chunk", "2000", "--out", files["out.csv"]],
         };
-        using var runtime = ChildProcess.Start("runtime", args);
+        using var runtime = ChildProcess.Start("flowmatch", args);
         runtime.SignalOnceWorking(signal);
         Assert.IsTrue(runtime.WaitForExit(30000), "the runtime did not stop after the signal");
         Assert.AreEqual(exitCode, runtime.ExitCode, runtime.Error);

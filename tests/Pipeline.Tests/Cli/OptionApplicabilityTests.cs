@@ -22,7 +22,7 @@ public sealed class OptionApplicabilityTests
         string[] args = [.. command.Split(' '), "--model", "exact:gmm8", "--out", files["out.csv"], .. command.StartsWith("logprob") ? new[] { "--in", files["x.csv"] } : []];
         var (code, error) = CommandLine.Runtime(args);
         Assert.AreEqual(1, code, error);
-        string[] errors = error.Split('\n').Where(l => l.StartsWith("runtime: error: ", StringComparison.Ordinal)).ToArray();
+        string[] errors = error.Split('\n').Where(l => l.StartsWith("flowmatch: error: ", StringComparison.Ordinal)).ToArray();
         Assert.AreEqual(1, errors.Length, error);
         StringAssert.Contains(errors[0].Split(':')[2], flag);
         Assert.IsFalse(File.Exists(files["out.csv"]));

@@ -1,10 +1,10 @@
 using FlowMatching.Contract;
 using FlowMatching.Errors;
 using FlowMatching.Interpolants;
+using FlowMatching.Training;
 using FlowMatching.Training.Network;
 using FlowMatching.Training.Onnx;
 using FlowMatching.Training.Onnx.Proto;
-using FlowMatching.Training.Training;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 
@@ -126,5 +126,20 @@ public sealed class ModelContractTests
             StringAssert.Contains(error, "--provider cuda");
             Assert.IsFalse(File.Exists(files["s.csv"]));
         }
+    }
+
+    [TestMethod]
+    public void AutomaticProviderSaysInOneShortLineThatThereIsNoCuda()
+    {
+        var (code, error) = CommandLine.Runtime("sample", "--model", RepositoryFiles.Path("models", "gmm8.onnx"), "--n", "5", "--out", "-");
+        Assert.AreEqual(0, code, error);
+        if (error.Contains("on ONNX Runtime CUDA", StringComparison.Ordinal))
+        {
+            Assert.Inconclusive("CUDA loads on this machine; there is no fallback to word");
+        }
+
+        string[] cuda = error.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Contains("CUDA", StringComparison.Ordinal)).ToArray();
+        CollectionAssert.AreEqual(new[] { "flowmatch: running on the CPU (no CUDA here)" }, cuda, error);
+        Assert.IsFalse(error.Contains("shared library", StringComparison.Ordinal), error);
     }
 }

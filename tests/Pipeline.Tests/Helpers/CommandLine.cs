@@ -15,7 +15,7 @@ public static class CommandLine
     }
 
     public static (int ExitCode, string Output, string Error) TrainerWithOutput(params string[] args) =>
-        Run(FlowMatching.Training.TrainerCommands.CreateRoot(), "trainer", FlowMatching.Training.TrainerVocabulary.Vocabulary, args);
+        Run(FlowMatching.Training.Cli.TrainerCommands.CreateRoot(), FlowMatching.Training.Cli.TrainerCommands.Name, FlowMatching.Training.Cli.TrainerVocabulary.Vocabulary, args);
 
     public static (int ExitCode, string Error) Runtime(params string[] args)
     {
@@ -24,7 +24,7 @@ public static class CommandLine
     }
 
     public static (int ExitCode, string Output, string Error) RuntimeWithOutput(params string[] args) =>
-        Run(FlowMatching.Runtime.RuntimeCommands.CreateRoot(), "runtime", FlowMatching.Runtime.CliChoices.Vocabulary, args);
+        Run(FlowMatching.Runtime.Cli.RuntimeCommands.CreateRoot(), FlowMatching.Runtime.Cli.RuntimeCommands.Name, FlowMatching.Runtime.Cli.CliChoices.Vocabulary, args);
 
     private static (int ExitCode, string Output, string Error) Run(RootCommand root, string program, CliVocabulary vocabulary, string[] args)
     {

@@ -2,9 +2,9 @@ using FlowMatching.Contract;
 using FlowMatching.Distributions;
 using FlowMatching.Io;
 using FlowMatching.Randomness;
+using FlowMatching.Training;
 using FlowMatching.Training.Network;
 using FlowMatching.Training.Onnx;
-using FlowMatching.Training.Training;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
 using FlowMatching.Contract;
+using FlowMatching.Training;
 using FlowMatching.Training.Network;
-using FlowMatching.Training.Training;
 using static TorchSharp.torch;
 
 namespace FlowMatching.Tests;

@@ -1,8 +1,8 @@
 using FlowMatching.Contract;
+using FlowMatching.Training;
 using FlowMatching.Training.Network;
 using FlowMatching.Training.Onnx;
 using FlowMatching.Training.Onnx.Proto;
-using FlowMatching.Training.Training;
 using Google.Protobuf;
 
 namespace FlowMatching.Tests;

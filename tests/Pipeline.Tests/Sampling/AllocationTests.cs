@@ -2,8 +2,8 @@ using FlowMatching.Runtime;
 using FlowMatching.Runtime.Integrators;
 using FlowMatching.Runtime.Models;
 using FlowMatching.Runtime.Options;
+using FlowMatching.Training;
 using FlowMatching.Training.Network;
-using FlowMatching.Training.Training;
 
 namespace FlowMatching.Tests;
 

@@ -9,7 +9,7 @@ namespace FlowMatching.Tests;
 
 /// <summary>
 /// Autoguidance v = v_weak + w (v_model - v_weak): the field it samples, the weak models it accepts, and the
-/// recommendation `trainer recommend` stores for `runtime sample`. The shipped gmm8 models stand in for a model and
+/// recommendation `flowmatch-trainer recommend` stores for `flowmatch sample`. The shipped gmm8 models stand in for a model and
 /// its weaker twin (same data, same shape, different networks).
 /// </summary>
 [TestClass]

@@ -6,7 +6,7 @@ using FlowMatching.Runtime.Options;
 
 namespace FlowMatching.Tests;
 
-/// <summary>A model's recommended sampler is stored by `trainer recommend` and used by `sample` for what is not given.</summary>
+/// <summary>A model's recommended sampler is stored by `flowmatch-trainer recommend` and used by `sample` for what is not given.</summary>
 [TestClass]
 public sealed class RecommendedSamplingTests
 {
@@ -93,7 +93,7 @@ public sealed class RecommendedSamplingTests
     /// <summary>A point model's metadata with the three required recommendation keys set as given.</summary>
     internal static Dictionary<string, string> WithRecommendation(string method, string steps, string guidance)
     {
-        var properties = Models.Metadata(new Training.Training.TrainingOptions()).ToProperties().ToDictionary(p => p.Key, p => p.Value);
+        var properties = Models.Metadata(new Training.TrainingOptions()).ToProperties().ToDictionary(p => p.Key, p => p.Value);
         properties[MetadataKeys.RecommendedMethod] = method;
         properties[MetadataKeys.RecommendedSteps] = steps;
         properties[MetadataKeys.RecommendedGuidance] = guidance;

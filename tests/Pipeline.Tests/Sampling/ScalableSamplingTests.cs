@@ -2,8 +2,8 @@ using System.Globalization;
 using FlowMatching.Distributions;
 using FlowMatching.Interpolants;
 using FlowMatching.Runtime.Integrators;
+using FlowMatching.Training;
 using FlowMatching.Training.Network;
-using FlowMatching.Training.Training;
 using FlowMatching.Velocity;
 
 namespace FlowMatching.Tests;

@@ -36,7 +36,7 @@ public sealed class ShardedSamplingTests
 
     private static Process Start(string sampler, int n, int offset, string output)
     {
-        string runtime = Path.Combine(AppContext.BaseDirectory, "runtime.dll");
+        string runtime = Path.Combine(AppContext.BaseDirectory, "flowmatch.dll");
         var start = new ProcessStartInfo("dotnet",
             [runtime, "sample", "--model", RepositoryFiles.Path("models", "gmm8.onnx"), "--provider", "cpu", "--threads", "1",
              "--sampler", sampler, "--steps", "20", "--n", $"{n}", "--offset", $"{offset}", "--seed", "9", "--out", output])

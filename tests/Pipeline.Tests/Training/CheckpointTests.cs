@@ -1,8 +1,8 @@
 using System.Text.Json;
 using FlowMatching.Contract;
 using FlowMatching.Distributions;
+using FlowMatching.Training;
 using FlowMatching.Training.Network;
-using FlowMatching.Training.Training;
 using static TorchSharp.torch;
 
 namespace FlowMatching.Tests;

@@ -1,4 +1,4 @@
-using FlowMatching.Training.Training;
+using FlowMatching.Training;
 using static TorchSharp.torch;
 
 namespace FlowMatching.Tests;

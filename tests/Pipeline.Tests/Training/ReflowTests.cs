@@ -4,7 +4,7 @@ using FlowMatching.Interpolants;
 using FlowMatching.Randomness;
 using FlowMatching.Runtime;
 using FlowMatching.Runtime.Options;
-using FlowMatching.Training.Training;
+using FlowMatching.Training;
 
 namespace FlowMatching.Tests;
 

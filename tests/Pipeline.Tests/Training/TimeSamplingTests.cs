@@ -1,7 +1,7 @@
 using FlowMatching.Distributions;
 using FlowMatching.Errors;
 using FlowMatching.Interpolants;
-using FlowMatching.Training.Training;
+using FlowMatching.Training;
 
 namespace FlowMatching.Tests;
 

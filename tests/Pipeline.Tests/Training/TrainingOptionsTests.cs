@@ -3,8 +3,8 @@ using FlowMatching.Distributions;
 using FlowMatching.Interpolants;
 using FlowMatching.Io;
 using FlowMatching.Randomness;
+using FlowMatching.Training;
 using FlowMatching.Training.Network;
-using FlowMatching.Training.Training;
 
 namespace FlowMatching.Tests;
 

@@ -1,8 +1,8 @@
 using FlowMatching.Distributions;
 using FlowMatching.Io;
 using FlowMatching.Metrics;
+using FlowMatching.Training;
 using FlowMatching.Training.Network;
-using FlowMatching.Training.Training;
 
 namespace FlowMatching.Tests;
 

@@ -1,4 +1,0 @@
-using FlowMatching.Cli;
-using FlowMatching.Runtime;
-
-return CommandRunner.Run(RuntimeCommands.CreateRoot(), args, "runtime", CliChoices.Vocabulary);

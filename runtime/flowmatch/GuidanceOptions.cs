@@ -1,0 +1,44 @@
+using System.CommandLine;
+using FlowMatching.Cli;
+using FlowMatching.Contract;
+using FlowMatching.Runtime.Options;
+
+namespace FlowMatching.Runtime.Cli;
+
+/// <summary>
+/// The options that choose the class of each image sample and the classifier-free guidance: --class, --guidance
+/// and --guidance-interval. What is not given is left to the model's recommendation, each on its own.
+/// </summary>
+public sealed class GuidanceOptions
+{
+    private readonly Option<string?> _class = CliOptions.Option<string?>("--class", "image models with classes: a class number, all (equal numbers of each), or none (unconditional, the default)");
+    private readonly Option<double> _guidance = CliOptions.Option("--guidance", "classifier-free guidance w: v = v_uncond + w (v_cond - v_uncond)", 1.0);
+    private readonly Option<GuidanceInterval> _interval = CliOptions.Parsed("--guidance-interval",
+        "FROM,TO: guide only at these times t (0 noise, 1 data), the class's field alone elsewhere", GuidanceInterval.Whole, GuidanceInterval.TryParse,
+        GuidanceInterval.Expected);
+
+    public IEnumerable<Option> All => [_class, _guidance, _interval];
+
+    /// <summary>The conditioning asked for an image model, or null for a model without classes (refusing the options then).</summary>
+    public Conditioning? Read(ParseResult parse, FlowModel model)
+    {
+        if (model.Classes == 0)
+        {
+            parse.Refuse($"{model.Source} has no classes", [.. All]);
+            return null;
+        }
+
+        string? choice = parse.GetValue(_class);
+        ClassSelection classes = choice switch
+        {
+            null or "none" => ClassSelection.None,
+            "all" => ClassSelection.All,
+            _ when int.TryParse(choice, out int k) && k >= 0 && k < model.Classes => ClassSelection.Of(k),
+            _ => throw new UserInputException($"--class {choice}: expected a class from 0 to {model.Classes - 1}, all or none"),
+        };
+        return new Conditioning(classes, parse.IsGiven(_guidance) ? parse.GetValue(_guidance) : null, parse.IsGiven(_interval) ? parse.GetValue(_interval) : null);
+    }
+
+    /// <summary>Refuses the options for models that are not class-conditional images.</summary>
+    public void Refuse(ParseResult parse) => parse.Refuse("applies only to class-conditional image models", [.. All]);
+}

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using FlowMatching.Cli;
+using FlowMatching.Interpolants;
+using FlowMatching.Runtime.Options;
+
+namespace FlowMatching.Runtime.Cli;
+
+/// <summary>The options every command that runs a velocity model shares, and how they open it.</summary>
+public sealed class ModelOptions
+{
+    public static string DefaultPath { get; } = Path.Combine("models", "gmm8.onnx");
+
+    private readonly Option<string> _model = CliOptions.Option("--model", "ONNX velocity model, or exact:gmm8 for the closed-form field", DefaultPath);
+    private readonly Option<ExecutionProviderKind> _provider = CliOptions.Choice("--provider", "ONNX Runtime execution provider; auto: CUDA when it loads", CliChoices.Providers, ExecutionProviderKind.Auto);
+    private readonly Option<InterpolantKind?> _interpolant = CliOptions.Parsed<InterpolantKind?>("--interpolant", $"interpolant for models without metadata: {string.Join("|", InterpolantCatalog.Names)}", null,
+        (string text, out InterpolantKind? kind) => (kind = InterpolantCatalog.TryParse(text, out InterpolantKind read) ? read : null) is not null,
+        $"one of {string.Join(", ", InterpolantCatalog.Names)}");
+    private readonly Option<int> _threads = CliOptions.Option("--threads", "CPU threads, each evaluating its own block of rows (0: one per core); does not change the output", 0);
+
+    public IEnumerable<Option> All => [_model, _provider, _interpolant, _threads];
+
+    public string Spec(ParseResult parse) => parse.GetValue(_model)!;
+
+    /// <summary>Opens a velocity model; a sampler graph is refused (it has no field to integrate or score).</summary>
+    public VelocityModel OpenVelocity(ParseResult parse) => VelocityModel.Of(Open(parse));
+
+    public FlowModel Open(ParseResult parse)
+    {
+        string spec = Spec(parse);
+        if (spec == DefaultPath && !File.Exists(spec))
+        {
+            spec = ShippedModel() ?? spec;
+        }
+
+        return FlowModel.Load(spec, new ModelLoadOptions
+        {
+            Provider = parse.GetValue(_provider),
+            Threads = parse.InRange(_threads, 0, 1024),
+            Interpolant = parse.GetValue(_interpolant)?.Create(),
+            Logger = new StderrLogger(RuntimeCommands.Name),
+        });
+    }
+
+    // The shipped model, found from the program's own folder upwards, so `sample` works from any directory of a clone.
+    private static string? ShippedModel()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, DefaultPath);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}

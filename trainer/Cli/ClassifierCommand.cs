@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Diagnostics;
+using FlowMatching.Cli;
+using FlowMatching.Contract;
+using FlowMatching.Distributions;
+using FlowMatching.Io;
+using FlowMatching.Progress;
+using FlowMatching.Training.Network;
+using FlowMatching.Training.Onnx;
+
+namespace FlowMatching.Training.Cli;
+
+/// <summary>`flowmatch-trainer classifier`: the feature classifier the image evaluation uses, trained, scored on the test split and exported.</summary>
+public static class ClassifierCommand
+{
+    public static Command Create()
+    {
+        Option<string> target = CliOptions.Option("--target", "a labelled image set: fashion-mnist or idx:IMAGES,LABELS", ImageTargets.FashionMnist);
+        Option<string?> test = CliOptions.Option<string?>("--test", "held-out set for the accuracy (default: fashion-mnist's test split)");
+        Option<string?> data = CliOptions.Option<string?>("--data", $"folder with Fashion-MNIST's IDX files (default {ImageTargets.FashionMnistFolder})");
+        Option<int> steps = CliOptions.Option("--steps", "optimisation steps", 2000);
+        Option<int> batch = CliOptions.Option("--batch", "batch size", 128);
+        Option<double> lr = CliOptions.Option("--lr", "Adam learning rate", 1e-3);
+        Option<long> seed = CliOptions.Option("--seed", "random seed", 0L);
+        Option<string> output = CliOptions.Option("--out", "the classifier model", Path.Combine("models", "fashion-mnist-classifier.onnx"));
+        Option<bool> force = CliOptions.Option("--force", "overwrite an existing model", false);
+        var command = new Command("classifier", "Train the small CNN whose features the image evaluation compares, and export it")
+        {
+            target, test, data, steps, batch, lr, seed, output, force,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            string name = parse.GetValue(target)!;
+            ImageDataset train = ImageTargets.Load(name, parse.GetValue(data));
+            ImageDataset held = parse.GetValue(test) is { } testSpec ? ImageTargets.Load(testSpec) : ImageTargets.Load(name, parse.GetValue(data), test: true);
+            if (train.Labels is null || held.Labels is null)
+            {
+                throw new UserInputException($"--target {name}: a classifier needs labels (idx:IMAGES,LABELS)");
+            }
+
+            using AtomicFile model = AtomicFile.Create(parse.GetValue(output)!, parse.GetValue(force));
+            int stepCount = parse.InRange(steps, 1, 10_000_000);
+            var training = new ClassifierTraining(train, stepCount, parse.InRange(batch, 1, 100_000), parse.InRange(lr, 1e-9, 1), parse.GetValue(seed));
+            (TorchSharp.torch.Device device, string where) = TorchDevice.Select(DeviceChoice.Auto);
+            Console.Error.WriteLine($"{TrainerCommands.Name}: {where}");
+            var clock = Stopwatch.StartNew();
+            Classifier? network = null;
+            double lastLoss = double.NaN;
+            ProgressReporter.Run("classifier", stepCount, progress =>
+                network = training.Train(device, (step, loss) =>
+                {
+                    lastLoss = loss;
+                    progress.Report(new WorkProgress(step, stepCount, $"loss {loss:F4} {step / clock.Elapsed.TotalSeconds:F1} steps/s"));
+                }, cancellation));
+            using (network)
+            {
+                double accuracy = ClassifierTraining.Accuracy(network!, held, device);
+                var contract = new ModelContract(TrainingContract.Producer, TrainingContract.ProducerVersion, null, train.Dimension, "none", train.Name,
+                    [32, 64, Classifier.FeatureWidth], "relu", stepCount, parse.GetValue(batch), parse.GetValue(seed), lastLoss)
+                {
+                    TestAccuracy = accuracy,
+                    NetworkKind = NetworkKind.Classifier,
+                    Shape = [train.Channels, train.Height, train.Width],
+                    ValueRange = [ImageDataset.PixelLow, ImageDataset.PixelHigh],
+                    ClassNames = train.ClassNames,
+                };
+                model.Write(ClassifierExporter.Export(network!, contract));
+                model.Commit();
+                Console.Error.WriteLine($"{TrainerCommands.Name}: {stepCount} steps in {clock.Elapsed.TotalSeconds:F0}s; test accuracy {accuracy:P2} on {held.Count} images; wrote {model.Path}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

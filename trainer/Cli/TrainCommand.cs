@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Globalization;
+using FlowMatching.Cli;
+using FlowMatching.Contract;
+using FlowMatching.Distributions;
+using FlowMatching.Interpolants;
+using FlowMatching.Training.Network;
+
+namespace FlowMatching.Training.Cli;
+
+/// <summary>`flowmatch-trainer train`: fit a velocity field on a target and export it to ONNX.</summary>
+public static class TrainCommand
+{
+    /// <summary>The held-out batch of an image run when none is given: a forward pass of 10000 images every 100 steps would cost more than the training.</summary>
+    private const int ImageValidationBatch = 512;
+
+    public static Command Create() => Create("train", "Train a velocity field with the stochastic-interpolant loss and export it to ONNX", reflow: false);
+
+    /// <summary>`trainer reflow`: the same training on a teacher model's noise-data couplings (rectified flow).</summary>
+    public static Command CreateReflow() => Create("reflow", "Train a straighter field on a teacher model's ODE couplings (rectified flow), for few-step sampling", reflow: true);
+
+    private static Command Create(string name, string description, bool reflow)
+    {
+        var defaults = new TrainingOptions();
+        Option<string> target = CliOptions.Option("--target", $"target distribution: {string.Join("|", TargetCatalog.Names)}", defaults.Target);
+        Option<InterpolantKind> interpolant = CliOptions.Choice("--interpolant", "interpolant schedule", InterpolantCatalog.Table, defaults.Interpolant);
+        Option<int> steps = CliOptions.Option("--steps", "optimisation steps", defaults.Steps);
+        Option<int> batch = CliOptions.Option("--batch", "batch size", defaults.Batch);
+        Option<double> lr = CliOptions.Option("--lr", "Adam learning rate", defaults.LearningRate);
+        Option<int> lrStep = CliOptions.Option("--lr-step", "StepLR step size (steps)", defaults.LearningRateStep);
+        Option<double> lrGamma = CliOptions.Option("--lr-gamma", "StepLR decay factor", defaults.LearningRateGamma);
+        Option<string> hidden = CliOptions.Option("--hidden", "hidden layer widths, comma separated", string.Join(",", defaults.Hidden));
+        Option<Activation> activation = CliOptions.Choice("--activation", "hidden activation", Activations.Names, defaults.Activation);
+        Option<long> seed = CliOptions.Option("--seed", "random seed (same seed, same model bytes)", defaults.Seed);
+        Option<string?> output = CliOptions.Option<string?>("--out", "model path (default models/trained/<target>.onnx)");
+        Option<string?> lossCsv = CliOptions.Option<string?>("--loss-csv", "write step,loss,lr,val_loss here");
+        Option<int> validationBatch = CliOptions.Option("--validation-batch", "held-out batch size (0: none)", defaults.ValidationBatch);
+        Option<int> validationEvery = CliOptions.Option("--validation-every", "steps between validation losses", defaults.ValidationEvery);
+        Option<DeviceChoice> device = CliOptions.Choice("--device", "TorchSharp device", DeviceChoices.Names, defaults.Device);
+        // The U-Net's sinusoidal embedding is its own; the MLP's choice is none or fourier:K.
+        Option<TimeEmbedding> timeEmbedding = CliOptions.Parsed("--time-embedding", "how t enters the MLP: none or fourier:K", defaults.TimeEmbedding,
+            (string text, out TimeEmbedding value) => TimeEmbedding.TryParse(text, out value!) && value.Kind != TimeEmbeddingKind.Sinusoidal, "none or fourier:K with K from 1 to 64");
+        Option<TimeSampling> timeSampling = Named("--time-sampling", "how training draws t: uniform or logit-normal:M,S (t = sigmoid(M + S z))", defaults.TimeSampling);
+        Option<string?> checkpoint = CliOptions.Option<string?>("--checkpoint", "save resumable checkpoints here (default on Ctrl-C: <out>.ckpt)");
+        Option<int> checkpointEvery = CliOptions.Option("--checkpoint-every", "steps between checkpoints (0: only on Ctrl-C)", 0);
+        Option<string?> resume = CliOptions.Option<string?>("--resume", "continue the run saved in this checkpoint (its options are used; --steps may extend it)");
+        Option<double> ema = CliOptions.Option("--ema", "export an exponential moving average of the weights with this decay (0: off)", defaults.EmaDecay);
+        Option<bool> force = CliOptions.Option("--force", "overwrite existing output files", false);
+        Option<NetworkKind> network = CliOptions.Choice("--network", "velocity network: the MLP for points, the U-Net for images", NetworkKinds.Velocity, defaults.Network);
+        Option<string> channels = CliOptions.Option("--channels", "U-Net channel widths, one per resolution level, comma separated", string.Join(",", defaults.Channels));
+        Option<double> labelDropout = CliOptions.Option("--label-dropout", "probability of replacing a class by the null class (classifier-free guidance)", defaults.LabelDropout);
+        Option<string?> data = CliOptions.Option<string?>("--data", $"folder with Fashion-MNIST's IDX files (default {ImageTargets.FashionMnistFolder})");
+
+        Option<string> teacher = new("--teacher") { Description = "the point model whose ODE couples noise to data (.onnx)", Required = true };
+        Option<int> pairs = CliOptions.Option("--pairs", "noise points the teacher carries to data", ReflowTeacher.DefaultPairs);
+        Option<int> teacherSteps = CliOptions.Option("--teacher-steps", "Runge-Kutta 4 steps of the teacher's ODE", ReflowTeacher.DefaultSteps);
+        var command = new Command(name, description)
+        {
+            interpolant, steps, batch, lr, lrStep, lrGamma, hidden, activation, seed, output, lossCsv,
+            validationBatch, validationEvery, device, ema, timeEmbedding, timeSampling, checkpoint, checkpointEvery, resume, force,
+        };
+        Option[] targetOptions = reflow ? [teacher, pairs, teacherSteps] : [target, network, channels, labelDropout, data];
+        foreach (Option option in targetOptions)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, cancellation) =>
+        {
+            var options = new TrainingOptions
+            {
+                Interpolant = parse.GetValue(interpolant),
+                Steps = parse.InRange(steps, 1, 10_000_000),
+                Batch = parse.InRange(batch, 1, 10_000_000),
+                LearningRate = parse.InRange(lr, 1e-12, 1e6),
+                LearningRateStep = parse.InRange(lrStep, 1, int.MaxValue),
+                LearningRateGamma = parse.InRange(lrGamma, 1e-12, 1.0),
+                Hidden = ParseWidths(parse.GetValue(hidden)!, "--hidden", "512,512,512"),
+                Activation = parse.GetValue(activation),
+                Seed = parse.GetValue(seed),
+                ValidationBatch = parse.InRange(validationBatch, 0, 10_000_000),
+                ValidationEvery = parse.InRange(validationEvery, 1, int.MaxValue),
+                Device = parse.GetValue(device),
+                EmaDecay = parse.InRange(ema, 0.0, 0.999999),
+                TimeEmbedding = parse.GetValue(timeEmbedding)!,
+                TimeSampling = parse.GetValue(timeSampling)!,
+            };
+            options = reflow
+                ? options with { Teacher = new ReflowTeacher(Path.GetFullPath(parse.GetValue(teacher)!), parse.InRange(pairs, 1, 10_000_000), parse.InRange(teacherSteps, 1, 100_000)) }
+                : options with
+                {
+                    Target = parse.GetValue(target)!,
+                    Network = parse.GetValue(network),
+                    Channels = ParseWidths(parse.GetValue(channels)!, "--channels", "32,64,64"),
+                    LabelDropout = parse.InRange(labelDropout, 0.0, 1.0),
+                    DataFolder = parse.GetValue(data),
+                    ValidationBatch = parse.GetValue(network) == NetworkKind.UNet && !parse.IsGiven(validationBatch) ? ImageValidationBatch : options.ValidationBatch,
+                };
+
+            ResumePoint? resumed = parse.GetValue(resume) is { } resumeFrom ? ResumePoint.Read(resumeFrom) : null;
+            if (resumed is not null)
+            {
+                options = resumed.Header.Options with { Steps = parse.GetResult(steps) is { Implicit: false } ? options.Steps : resumed.Header.Options.Steps };
+                Console.Error.WriteLine($"{TrainerCommands.Name}: resuming {resumed.Path} after step {resumed.Header.Step} of {options.Steps}");
+            }
+
+            string modelPath = parse.GetValue(output) ?? Path.Combine("models", "trained", $"{DefaultModelName(options)}.onnx");
+            int every = parse.InRange(checkpointEvery, 0, int.MaxValue);
+            var checkpoints = new CheckpointPolicy(parse.GetValue(checkpoint) ?? modelPath + ".ckpt", every, resumed, SaveFinal: true);
+            bool asked = parse.IsGiven(checkpoint) || every > 0 || resumed is not null;
+            return new TrainingJob(options, modelPath, parse.GetValue(lossCsv), parse.GetValue(force), checkpoints, asked).Run(cancellation);
+        });
+        return command;
+    }
+
+    // csv:/data/cells.csv trains models/trained/cells.onnx, idx:/data/digits.idx models/trained/digits.onnx;
+    // a named target trains models/trained/<name>.onnx.
+    // A reflow of models/gmm8.onnx trains models/trained/gmm8-reflow.onnx.
+    private static string DefaultModelName(TrainingOptions options) => options.Teacher is { } teacher
+        ? $"{Path.GetFileNameWithoutExtension(teacher.Path)}-reflow"
+        : DefaultModelName(options.Target);
+
+    private static string DefaultModelName(string target) =>
+        target.StartsWith(TargetCatalog.CsvPrefix, StringComparison.Ordinal) ? Path.GetFileNameWithoutExtension(target[TargetCatalog.CsvPrefix.Length..])
+        : target.StartsWith(ImageTargets.IdxPrefix, StringComparison.Ordinal) ? Path.GetFileName(target[ImageTargets.IdxPrefix.Length..].Split(',')[0]).Split('.')[0]
+        : target;
+
+    private static Option<T> Named<T>(string name, string description, T defaultValue) where T : class, INamedChoice<T> =>
+        CliOptions.Parsed(name, description, defaultValue, (string text, out T value) => T.TryParse(text, out value!), T.Expected);
+
+    public static IReadOnlyList<int> ParseWidths(string text, string flag, string example)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1 || sizes[i] > 65536)
+            {
+                throw new UserInputException($"{flag} '{text}': expected positive layer widths like {example}");
+            }
+        }
+
+        return sizes;
+    }
+}

@@ -1,4 +1,0 @@
-using FlowMatching.Cli;
-using FlowMatching.Training;
-
-return CommandRunner.Run(TrainerCommands.CreateRoot(), args, "trainer", TrainerVocabulary.Vocabulary);

@@ -1,4 +1,0 @@
-namespace FlowMatching.Training.Training;
-
-/// <summary>What one optimisation step reports: its 1-based index, loss, the learning rate it used, and the validation loss when measured.</summary>
-public sealed record TrainingStep(int Step, double Loss, double LearningRate, double? ValidationLoss);
