@@ -1,6 +1,6 @@
 // The browser entry: models fetched by URL (or given as bytes), run by onnxruntime-web (WebAssembly; threads
 // when the page is cross-origin isolated).
-import * as ort from 'onnxruntime-web';
+import * as ort from 'onnxruntime-web/wasm';
 import { openModel } from './model.js';
 
 export { ModelContractError, NonFiniteValueError, SettingError } from './errors.js';
