@@ -7,15 +7,19 @@ import npyjs from 'npyjs';
 
 export const repository = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const modelPath = (name) => path.join(repository, 'models', name);
-const dll = process.env.FLOWMATCH_DLL ?? path.join(repository, 'runtime/flowmatch/bin/Release/net10.0/flowmatch.dll');
-
-/** Runs `flowmatch ARGS...`, building it first where this clone has not. */
-export function flowmatch(...args) {
+// Runs a program of the C# side, building it first where this clone has not.
+function run(project, dll, args) {
   if (!existsSync(dll)) {
-    execFileSync('dotnet', ['build', path.join(repository, 'runtime/flowmatch'), '-c', 'Release'], { stdio: 'inherit' });
+    execFileSync('dotnet', ['build', path.join(repository, project), '-c', 'Release'], { stdio: 'inherit' });
   }
   return execFileSync('dotnet', [dll, ...args], { cwd: repository, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
+
+/** `flowmatch ARGS...` */
+export const flowmatch = (...args) => run('runtime/flowmatch', path.join(repository, 'runtime/flowmatch/bin/Release/net10.0/flowmatch.dll'), args);
+
+/** `flowmatch-trainer ARGS...` */
+export const flowmatchTrainer = (...args) => run('trainer', path.join(repository, 'trainer/bin/Release/net10.0/flowmatch-trainer.dll'), args);
 
 /** The rows of a samples CSV the C# runtime wrote, flattened. */
 export function readCsv(file) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test as it } from 'node:test';
 import { loadModel as load, onnxRuntime } from '../src/node.js';
-import { flowmatch, maxAbsDifference, modelPath, readCsv, readNpy } from './csharp-runtime.js';
+import { flowmatch, flowmatchTrainer, maxAbsDifference, modelPath, readCsv, readNpy } from './csharp-runtime.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'flowmatch-parity-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -41,6 +41,19 @@ test('gmm8 with Heun 10 asked for: the C# runtime\'s samples', async () => {
   const result = await model.sample({ n: 200, seed: 9, method: 'heun', steps: 10 });
   assert.equal(result.evaluations, 20);
   assertClose('gmm8 heun 10', result.samples, readCsv(out));
+  await model.release();
+});
+
+test('a sampler graph (gmm8 unrolled as Euler 8 by the trainer): the C# runtime\'s samples, and no other step count', async () => {
+  const graph = path.join(scratch, `gmm8-euler8-${backend}.onnx`);
+  flowmatchTrainer('export-sampler', '--model', modelPath('gmm8.onnx'), '--steps', '8', '--out', graph);
+  const out = path.join(scratch, `gmm8-euler8-${backend}.csv`);
+  flowmatch('sample', '--model', graph, '--n', '200', '--seed', '4', '--offset', '5', '--out', out);
+  const model = await loadModel(graph);
+  assert.equal(model.constructor.name, 'SamplerGraphModel');
+  const result = await model.sample({ n: 200, seed: 4, offset: 5, chunk: 64 });
+  assertClose('gmm8 sampler graph euler:8', result.samples, readCsv(out));
+  await assert.rejects(model.sample({ n: 2, steps: 4 }), /steps: .* runs euler:8; it takes no other step count/);
   await model.release();
 });
 
