@@ -54,7 +54,7 @@ public static class SampleCommand
                 ? OdeOptions(parse, method, steps, timeGrid, solverOptions, eps, diffusion, denoise)
                 : SdeOptions(parse, method, steps, timeGrid, solverOptions, eps, diffusion, denoise);
             request = request with { Chunk = parse.InRange(chunk, 1, 100_000_000) };
-            var run = new SampleRun(parse.InRange(n, 1, long.MaxValue / 4), parse.InRange(offset, 0, long.MaxValue / 4), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(force));
+            var run = new SampleRun(parse.InRange(n, 1, SampleRun.MaxCount), parse.InRange(offset, 0, SampleRun.MaxFirst), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(force));
             // Fail on a bad setting before the model loads or any file is opened.
             request.Validate();
 

@@ -75,6 +75,46 @@ public static class CommandRunner
         return help;
     }
 
+    // The option or subcommand a misspelt word most likely meant: the fewest edits, at most a third of its length
+    // (and 2), or the one option it begins (--num for --n). System.CommandLine's own typo corrections print a list
+    // to standard output, where samples may be going; this keeps the error to its one line on stderr.
+    private static string? Nearest(string word, Command command)
+    {
+        IEnumerable<string> names = command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name))
+            .Concat(command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+        (string Name, int Distance)[] ranked = [.. names.Distinct().Select(n => (n, EditDistance(word, n))).OrderBy(p => p.Item2)];
+        if (ranked.Length > 0 && ranked[0].Distance <= Math.Max(2, word.Length / 3))
+        {
+            return ranked[0].Name;
+        }
+
+        string[] prefixes = [.. ranked.Select(p => p.Name).Where(n => n.StartsWith("--", StringComparison.Ordinal) && word.StartsWith(n, StringComparison.Ordinal))];
+        return prefixes.Length == 1 ? prefixes[0] : null;
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+
     // System.CommandLine's first error, worded to name the word it could not use and the type it wanted.
     private static string Usage(ParseResult parse)
     {
@@ -82,7 +122,9 @@ public static class CommandRunner
         {
             string path = string.Join(" ", parse.CommandResult.Command.Name == parse.RootCommandResult.Command.Name
                 ? [] : new[] { parse.CommandResult.Command.Name });
-            return $"'{parse.UnmatchedTokens[0]}' is not a command or option{(path.Length > 0 ? $" of {path}" : "")}";
+            string word = parse.UnmatchedTokens[0];
+            string? near = Nearest(word, parse.CommandResult.Command);
+            return $"'{word}' is not a command or option{(path.Length > 0 ? $" of {path}" : "")}{(near is null ? "" : $"; did you mean {near}?")}";
         }
 
         string message = parse.Errors[0].Message;

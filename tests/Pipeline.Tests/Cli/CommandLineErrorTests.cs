@@ -17,6 +17,42 @@ public sealed class CommandLineErrorTests
     }
 
     [TestMethod]
+    [DataRow("sample", "--num", "--n")]
+    [DataRow("sample", "--stesp", "--steps")]
+    [DataRow("sample", "--guidence", "--guidance")]
+    [DataRow("sampel", null, "sample")]
+    public void AMisspeltFlagOrCommandGetsTheNearestName(string command, string? flag, string meant)
+    {
+        string[] args = flag is null ? [command] : [command, flag, "1"];
+        var (code, error) = CommandLine.Runtime(args);
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(error, $"did you mean {meant}?");
+        Assert.AreEqual(1, error.Trim().Split('\n').Length, error);
+    }
+
+    [TestMethod]
+    public void ANegativeOrHugeCountIsRefusedBeforeTheModelIsOpened()
+    {
+        using var files = new TestFiles();
+        string missing = files["no-such-model.onnx"];
+        foreach (string n in new[] { "-5", "0", "1000000001" })
+        {
+            var (code, error) = CommandLine.Runtime("sample", "--model", missing, "--n", n, "--out", files["s.csv"]);
+            Assert.AreEqual(1, code, error);
+            ErrorLines.AssertOne(error, "--n", "1000000000");
+            Assert.IsFalse(error.Contains("no-such-model", StringComparison.Ordinal), $"the model was opened first: {error}");
+        }
+    }
+
+    [TestMethod]
+    public void AWordFarFromEveryFlagGetsNoGuess()
+    {
+        var (code, error) = CommandLine.Runtime("sample", "--completely-unrelated", "1");
+        Assert.AreEqual(2, code);
+        Assert.IsFalse(error.Contains("did you mean", StringComparison.Ordinal), error);
+    }
+
+    [TestMethod]
     public void CorruptOnnxFileFailsWithoutOutput()
     {
         using var files = new TestFiles();
