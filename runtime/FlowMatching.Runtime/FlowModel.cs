@@ -48,6 +48,12 @@ public abstract class FlowModel : IDisposable
     /// <summary>The data standardisation recorded by the trainer, or null when the model works in the data's units.</summary>
     public Standardization? Scaling => Contract is { DataMean.Count: > 0 } contract ? new Standardization(contract.DataMean, contract.DataStd) : null;
 
+    /// <summary>
+    /// The contract an ONNX model file carries, without preparing it to sample: its kind, data, classes and
+    /// recommendation, for any model this project writes (the feature classifier too); null without flowmatching metadata.
+    /// </summary>
+    public static ModelContract? ReadContract(string path) => FlowModelLoader.ReadContract(path);
+
     /// <summary>Opens an ONNX model file, or exact:NAME for the closed-form field of a Gaussian-mixture target.</summary>
     public static FlowModel Load(string source, ModelLoadOptions? options = null)
     {

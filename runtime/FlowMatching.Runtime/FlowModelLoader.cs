@@ -30,17 +30,17 @@ internal static class FlowModelLoader
         return new VelocityModel(source, new GaussianMixtureVelocityField(mixture, interpolant), interpolant, null, null, "closed form", options);
     }
 
+    /// <summary>The contract a model file carries (any kind, the feature classifier too); null without flowmatching metadata.</summary>
+    public static ModelContract? ReadContract(string path)
+    {
+        RequireFile(path);
+        using InferenceSession session = Open(path, ExecutionProvider.CpuOptions());
+        return ModelContract.FromProperties(session.ModelMetadata.CustomMetadataMap, path);
+    }
+
     public static FlowModel LoadOnnx(string path, ModelLoadOptions options)
     {
-        if (Directory.Exists(path))
-        {
-            throw new ModelContractException(path, "is a directory, not a model file");
-        }
-
-        if (!File.Exists(path))
-        {
-            throw new ModelContractException(path, "no such model file");
-        }
+        RequireFile(path);
 
         // On the CPU a model runs as one single-threaded session per thread, each on a block of rows.
         (SessionOptions sessionOptions, bool cuda) = ExecutionProvider.Create(options.Provider, options.Logger);
@@ -116,6 +116,19 @@ internal static class FlowModelLoader
         {
             sessions.ForEach(s => s.Dispose());
             throw;
+        }
+    }
+
+    private static void RequireFile(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new ModelContractException(path, "is a directory, not a model file");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new ModelContractException(path, "no such model file");
         }
     }
 

@@ -8,9 +8,7 @@ namespace FlowMatching.Runtime.Cli;
 /// <summary>The options every command that runs a velocity model shares, and how they open it.</summary>
 public sealed class ModelOptions
 {
-    public static string DefaultPath { get; } = Path.Combine("models", "gmm8.onnx");
-
-    private readonly Option<string> _model = CliOptions.Option("--model", "ONNX velocity model, or exact:gmm8 for the closed-form field", DefaultPath);
+    private readonly Option<string> _model = CliOptions.Option("--model", "a shipped model's name ('flowmatch models' lists them), an ONNX model file, or exact:gmm8 for the closed-form field", "gmm8");
     private readonly Option<ExecutionProviderKind> _provider = CliOptions.Choice("--provider", "ONNX Runtime execution provider; auto: CUDA when it loads", CliChoices.Providers, ExecutionProviderKind.Auto);
     private readonly Option<InterpolantKind?> _interpolant = CliOptions.Parsed<InterpolantKind?>("--interpolant", $"interpolant for models without metadata: {string.Join("|", InterpolantCatalog.Names)}", null,
         (string text, out InterpolantKind? kind) => (kind = InterpolantCatalog.TryParse(text, out InterpolantKind read) ? read : null) is not null,
@@ -27,32 +25,17 @@ public sealed class ModelOptions
     public FlowModel Open(ParseResult parse)
     {
         string spec = Spec(parse);
-        if (spec == DefaultPath && !File.Exists(spec))
+        if (!File.Exists(spec) && !Directory.Exists(spec) && !spec.StartsWith("exact:", StringComparison.Ordinal) && !spec.Contains('/') && !ShippedModels.Names.Contains(spec))
         {
-            spec = ShippedModel() ?? spec;
+            throw new UserInputException($"--model {spec}: no such model file, and no shipped model of that name ({string.Join(", ", ShippedModels.Names)})");
         }
 
-        return FlowModel.Load(spec, new ModelLoadOptions
+        return FlowModel.Load(ShippedModels.Resolve(spec), new ModelLoadOptions
         {
             Provider = parse.GetValue(_provider),
             Threads = parse.InRange(_threads, 0, 1024),
             Interpolant = parse.GetValue(_interpolant)?.Create(),
             Logger = new StderrLogger(RuntimeCommands.Name),
         });
-    }
-
-    // The shipped model, found from the program's own folder upwards, so `sample` works from any directory of a clone.
-    private static string? ShippedModel()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, DefaultPath);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
     }
 }

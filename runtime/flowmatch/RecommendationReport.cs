@@ -29,7 +29,7 @@ public static class RecommendationReport
 
         foreach (RecommendedSetting setting in resolved.Adopted)
         {
-            Console.Error.WriteLine($"{RuntimeCommands.Name}: {model.Source} recommends {Describe(setting, options, resolved.AdaptedGrid is not null)}");
+            Console.Error.WriteLine($"{RuntimeCommands.Name}: {Path.GetFileName(model.Source)} recommends {Describe(setting, options, resolved.AdaptedGrid is not null)}");
         }
 
         if (resolved.AdaptedGrid is { } grid)

@@ -16,5 +16,6 @@ public static class RuntimeCommands
         PlotCommand.Create(),
         DrawCommand.Create(),
         InfoCommand.Create(),
+        ModelsCommand.Create(),
     };
 }
