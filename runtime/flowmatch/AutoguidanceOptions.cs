@@ -10,7 +10,7 @@ namespace FlowMatching.Runtime.Cli;
 /// </summary>
 public sealed class AutoguidanceOptions
 {
-    private readonly Option<double> _weight = CliOptions.Option("--autoguidance", "autoguidance w: v = v_weak + w (v_model - v_weak); 1 is the model alone", 1.0);
+    private readonly Option<double> _weight = CliOptions.Recommendable("--autoguidance", "autoguidance w for unconditional samples: v = v_weak + w (v_model - v_weak); 1 is the model alone", 1.0);
     private readonly Option<string?> _weakModel = CliOptions.Option<string?>("--weak-model", "the weaker model of the same data that --autoguidance guides away from");
 
     public IEnumerable<Option> All => [_weight, _weakModel];

@@ -12,10 +12,10 @@ namespace FlowMatching.Runtime.Cli;
 public sealed class GuidanceOptions
 {
     private readonly Option<string?> _class = CliOptions.Option<string?>("--class", "image models with classes: a class number, all (equal numbers of each), or none (unconditional, the default)");
-    private readonly Option<double> _guidance = CliOptions.Option("--guidance", "classifier-free guidance w: v = v_uncond + w (v_cond - v_uncond)", 1.0);
+    private readonly Option<double> _guidance = CliOptions.Recommendable("--guidance", "classifier-free guidance w: v = v_uncond + w (v_cond - v_uncond)", 1.0);
     private readonly Option<GuidanceInterval> _interval = CliOptions.Parsed("--guidance-interval",
         "FROM,TO: guide only at these times t (0 noise, 1 data), the class's field alone elsewhere", GuidanceInterval.Whole, GuidanceInterval.TryParse,
-        GuidanceInterval.Expected);
+        GuidanceInterval.Expected, modelRecommends: true);
 
     public IEnumerable<Option> All => [_class, _guidance, _interval];
 

@@ -10,10 +10,18 @@ public sealed class ModelOptions
 {
     private readonly Option<string> _model = CliOptions.Option("--model", "a shipped model's name ('flowmatch models' lists them), an ONNX model file, or exact:gmm8 for the closed-form field", "gmm8");
     private readonly Option<ExecutionProviderKind> _provider = CliOptions.Choice("--provider", "ONNX Runtime execution provider; auto: CUDA when it loads", CliChoices.Providers, ExecutionProviderKind.Auto);
-    private readonly Option<InterpolantKind?> _interpolant = CliOptions.Parsed<InterpolantKind?>("--interpolant", $"interpolant for models without metadata: {string.Join("|", InterpolantCatalog.Names)}", null,
-        (string text, out InterpolantKind? kind) => (kind = InterpolantCatalog.TryParse(text, out InterpolantKind read) ? read : null) is not null,
-        $"one of {string.Join(", ", InterpolantCatalog.Names)}");
+    private readonly Option<InterpolantKind?> _interpolant = Interpolant();
     private readonly Option<int> _threads = CliOptions.Option("--threads", "CPU threads, each evaluating its own block of rows (0: one per core); does not change the output", 0);
+
+    // Help names the values the option takes (linear|trig), not the enum's members.
+    private static Option<InterpolantKind?> Interpolant()
+    {
+        Option<InterpolantKind?> option = CliOptions.Parsed<InterpolantKind?>("--interpolant", "interpolant for models without metadata", null,
+            (string text, out InterpolantKind? kind) => (kind = InterpolantCatalog.TryParse(text, out InterpolantKind read) ? read : null) is not null,
+            $"one of {string.Join(", ", InterpolantCatalog.Names)}");
+        option.HelpName = string.Join("|", InterpolantCatalog.Names);
+        return option;
+    }
 
     public IEnumerable<Option> All => [_model, _provider, _interpolant, _threads];
 

@@ -20,12 +20,12 @@ public static class SampleCommand
         var sde = new SdeSamplingOptions();
         var modelOptions = new ModelOptions();
         Option<SamplerKind> sampler = CliOptions.Choice("--sampler", "probability-flow ODE or SDE", CliChoices.Samplers, SamplerKind.Ode);
-        Option<string?> method = CliOptions.Option<string?>("--method", $"ODE: {string.Join("|", CliChoices.OdeMethods.Names)} (default euler); SDE: {string.Join("|", CliChoices.SdeMethods.Names)} (default em)");
+        Option<string?> method = CliOptions.Option<string?>("--method", $"ODE: {string.Join("|", CliChoices.OdeMethods.Names)} (default: the model's recommendation, else euler); SDE: {string.Join("|", CliChoices.SdeMethods.Names)} (default em)");
         var solverOptions = new ToleranceOptions();
         Option<DiffusionSchedule> diffusion = CliOptions.Choice("--diffusion", "SDE diffusion: alpha (eps_t = eps alpha_t) or constant (eps_t = eps)", CliChoices.Diffusions, sde.Diffusion);
         Option<bool> denoise = CliOptions.Option("--denoise", "SDE: finish with a noise-free Euler step from 0.99 to 1", false);
-        Option<int> steps = CliOptions.Option("--steps", "integration steps (fixed-step methods)", sde.Steps);
-        Option<TimeGridKind> timeGrid = CliOptions.Choice("--time-grid", "fixed-step ODE methods: uniform steps, or adapted to where the model's own dopri5 pilot stepped", CliChoices.TimeGrids, TimeGridKind.Uniform);
+        Option<int> steps = CliOptions.Recommendable("--steps", "integration steps (fixed-step methods)", sde.Steps);
+        Option<TimeGridKind> timeGrid = CliOptions.Choice("--time-grid", "fixed-step ODE methods: uniform steps, or adapted to where the model's own dopri5 pilot stepped", CliChoices.TimeGrids, TimeGridKind.Uniform, modelRecommends: true);
         Option<double> eps = CliOptions.Option("--eps", "SDE diffusion scale eps (see --diffusion)", sde.Eps);
         Option<long> n = CliOptions.Option("--n", "number of samples", 20000L);
         Option<long> offset = CliOptions.Option("--offset", "index of the first sample (to split a job across runs)", 0L);

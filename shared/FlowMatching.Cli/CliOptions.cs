@@ -7,10 +7,11 @@ namespace FlowMatching.Cli;
 public static class CliOptions
 {
     /// <summary>An option whose value is one of a typed choice's names.</summary>
-    public static Option<T> Choice<T>(string name, string description, NameTable<T> table, T defaultValue) where T : struct, Enum
+    public static Option<T> Choice<T>(string name, string description, NameTable<T> table, T defaultValue, bool modelRecommends = false) where T : struct, Enum
     {
         var option = new ChoiceOption<T>(name, defaultValue.ToString(), table.Name(defaultValue))
         {
+            ModelRecommends = modelRecommends,
             Description = description,
             DefaultValueFactory = _ => defaultValue,
             CustomParser = Parser(name, defaultValue, table.TryParse, $"one of {string.Join(", ", table.Names)}"),
@@ -23,7 +24,8 @@ public static class CliOptions
     }
 
     /// <summary>An option read by <paramref name="tryParse"/>; a value it refuses is an error that says what was <paramref name="expected"/>.</summary>
-    public static Option<T> Parsed<T>(string name, string description, T defaultValue, TryParseText<T> tryParse, string expected) => new(name)
+    public static Option<T> Parsed<T>(string name, string description, T defaultValue, TryParseText<T> tryParse, string expected, bool modelRecommends = false) =>
+        new RecommendableOption<T>(name, modelRecommends)
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
@@ -63,6 +65,10 @@ public static class CliOptions
     public static Option<T> Option<T>(string name, string description, T defaultValue) =>
         new(name) { Description = description, DefaultValueFactory = _ => defaultValue };
 
+    /// <summary>An option whose default stands only where the model recommends nothing; help says so.</summary>
+    public static Option<T> Recommendable<T>(string name, string description, T fallback) =>
+        new RecommendableOption<T>(name, true) { Description = description, DefaultValueFactory = _ => fallback };
+
     public static Option<T> Option<T>(string name, string description) => new(name) { Description = description };
 
     /// <summary>Rejects a value outside [min, max] with a message naming the flag.</summary>
@@ -96,10 +102,25 @@ public static class CliOptions
         string DefaultName { get; }
     }
 
-    internal sealed class ChoiceOption<T>(string name, string defaultMember, string defaultName) : Option<T>(name), IChoiceOption
+    /// <summary>An option whose value, when not given, is the model's recommendation before its own default.</summary>
+    internal interface IRecommendable
+    {
+        string Name { get; }
+
+        bool ModelRecommends { get; }
+    }
+
+    internal sealed class ChoiceOption<T>(string name, string defaultMember, string defaultName) : Option<T>(name), IChoiceOption, IRecommendable
     {
         public string DefaultMember => defaultMember;
 
         public string DefaultName => defaultName;
+
+        public bool ModelRecommends { get; init; }
+    }
+
+    private sealed class RecommendableOption<T>(string name, bool modelRecommends) : Option<T>(name), IRecommendable
+    {
+        public bool ModelRecommends => modelRecommends;
     }
 }

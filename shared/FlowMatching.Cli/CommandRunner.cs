@@ -72,6 +72,12 @@ public static class CommandRunner
             help = Regex.Replace(help, $@"\[default:(\s+){Regex.Escape(choice.DefaultMember)}\]", $"[default:${{1}}{choice.DefaultName}]");
         }
 
+        // A default the model's recommendation overrides is not what an unset option means for such a model.
+        foreach (CliOptions.IRecommendable option in command.Options.OfType<CliOptions.IRecommendable>().Where(o => o.ModelRecommends))
+        {
+            help = Regex.Replace(help, $@"(?m)^(\s*{Regex.Escape(option.Name)} [^\n]*)\[default: ([^\]\n]*)\]", "$1[default: the model's recommendation, else $2]");
+        }
+
         return help;
     }
 

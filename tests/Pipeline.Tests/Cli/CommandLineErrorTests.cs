@@ -45,6 +45,22 @@ public sealed class CommandLineErrorTests
     }
 
     [TestMethod]
+    public void HelpSaysWhichDefaultsTheModelsRecommendationOverrides()
+    {
+        var (code, output, _) = CommandLine.RuntimeWithOutput("sample", "--help");
+        Assert.AreEqual(0, code);
+        foreach (string flag in new[] { "--steps", "--time-grid", "--guidance", "--guidance-interval", "--autoguidance" })
+        {
+            string line = output.Split('\n').Single(l => l.TrimStart().StartsWith(flag + " ", StringComparison.Ordinal));
+            StringAssert.Contains(line, "[default: the model's recommendation, else ", line);
+        }
+
+        StringAssert.Contains(output, "[default: 20000]");
+        StringAssert.Contains(output, "--interpolant <linear|trig>");
+        Assert.IsFalse(output.Contains("Trigonometric", StringComparison.Ordinal), output);
+    }
+
+    [TestMethod]
     public void AWordFarFromEveryFlagGetsNoGuess()
     {
         var (code, error) = CommandLine.Runtime("sample", "--completely-unrelated", "1");
