@@ -15,7 +15,7 @@ public static class ClassifierCommand
 {
     public static Command Create()
     {
-        Option<string> target = CliOptions.Option("--target", "a labelled image set: fashion-mnist or idx:IMAGES,LABELS", ImageTargets.FashionMnist);
+        Option<string> target = CliOptions.Option("--target", $"a labelled image set: {string.Join(" or ", ImageTargets.Names)} (with labels)", ImageTargets.FashionMnist);
         Option<string?> test = CliOptions.Option<string?>("--test", "held-out set for the accuracy (default: fashion-mnist's test split)");
         Option<string?> data = CliOptions.Option<string?>("--data", $"folder with Fashion-MNIST's IDX files (default {ImageTargets.FashionMnistFolder})");
         Option<int> steps = CliOptions.Option("--steps", "optimisation steps", 2000);

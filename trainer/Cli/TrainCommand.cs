@@ -22,7 +22,7 @@ public static class TrainCommand
     private static Command Create(string name, string description, bool reflow)
     {
         var defaults = new TrainingOptions();
-        Option<string> target = CliOptions.Option("--target", $"target distribution: {string.Join("|", TargetCatalog.Names)}", defaults.Target);
+        Option<string> target = CliOptions.Option("--target", $"target distribution: {string.Join("|", TargetCatalog.All)}", defaults.Target);
         Option<InterpolantKind> interpolant = CliOptions.Choice("--interpolant", "interpolant schedule", InterpolantCatalog.Table, defaults.Interpolant);
         Option<int> steps = CliOptions.Option("--steps", "optimisation steps", defaults.Steps);
         Option<int> batch = CliOptions.Option("--batch", "batch size", defaults.Batch);

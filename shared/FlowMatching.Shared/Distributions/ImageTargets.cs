@@ -14,6 +14,9 @@ public static class ImageTargets
     public static IReadOnlyList<string> FashionMnistClasses { get; } =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
+    /// <summary>The image targets as help and errors name them.</summary>
+    public static IReadOnlyList<string> Names { get; } = [FashionMnist, "idx:IMAGES[,LABELS]"];
+
     public static bool IsImageTarget(string name) => name == FashionMnist || name.StartsWith(IdxPrefix, StringComparison.Ordinal);
 
     /// <summary>fashion-mnist (training or test split, from <paramref name="folder"/>), or idx:IMAGES[,LABELS].</summary>
@@ -37,6 +40,11 @@ public static class ImageTargets
         }
 
         string[] paths = name[IdxPrefix.Length..].Split(',', 2);
+        if (paths.Any(p => p.Trim().Length == 0))
+        {
+            throw new InvalidSettingException("Target", $"'{name}' names no file: idx:IMAGES or idx:IMAGES,LABELS");
+        }
+
         IdxImages set = IdxFile.ReadImages(paths[0]);
         byte[]? classes = paths.Length > 1 ? IdxFile.ReadLabels(paths[1]) : null;
         int count = classes is null ? 1 : classes.Max() + 1;

@@ -61,6 +61,32 @@ public sealed class CommandLineErrorTests
     }
 
     [TestMethod]
+    public void TargetHelpAndErrorListTheImageTargetsToo()
+    {
+        var (code, output, _) = CommandLine.TrainerWithOutput("train", "--help");
+        Assert.AreEqual(0, code);
+        StringAssert.Contains(output, "csv:PATH|fashion-mnist|idx:IMAGES[,LABELS]");
+
+        using var files = new TestFiles();
+        var (failed, error) = CommandLine.Trainer("train", "--target", "fashion", "--steps", "1", "--out", files["m.onnx"]);
+        Assert.AreEqual(1, failed);
+        ErrorLines.AssertOne(error, "--target", "fashion-mnist", "idx:IMAGES");
+    }
+
+    [TestMethod]
+    [DataRow("idx:")]
+    [DataRow("idx:,labels.gz")]
+    [DataRow("idx:images.gz,")]
+    public void AnIdxSpecWithoutAFileIsRefusedByName(string spec)
+    {
+        using var files = new TestFiles();
+        var (code, error) = CommandLine.Trainer("train", "--target", spec, "--network", "unet", "--steps", "1", "--out", files["m.onnx"]);
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, "--target", "names no file");
+        Assert.IsFalse(File.Exists(files["m.onnx"]));
+    }
+
+    [TestMethod]
     public void AWordFarFromEveryFlagGetsNoGuess()
     {
         var (code, error) = CommandLine.Runtime("sample", "--completely-unrelated", "1");
