@@ -26,11 +26,11 @@ public static class CliOptions
     /// <summary>An option read by <paramref name="tryParse"/>; a value it refuses is an error that says what was <paramref name="expected"/>.</summary>
     public static Option<T> Parsed<T>(string name, string description, T defaultValue, TryParseText<T> tryParse, string expected, bool modelRecommends = false) =>
         new RecommendableOption<T>(name, modelRecommends)
-    {
-        Description = description,
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = Parser(name, defaultValue, tryParse, expected),
-    };
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = Parser(name, defaultValue, tryParse, expected),
+        };
 
     // A value the reader refuses is an error naming the flag, the word and what was expected.
     private static Func<ArgumentResult, T> Parser<T>(string name, T defaultValue, TryParseText<T> tryParse, string expected) => result =>
