@@ -47,9 +47,17 @@ public sealed class SamplerGraphModel : FlowModel
             throw new InvalidSettingException("Autoguidance", $"does not apply to {Source}, a sampler graph with its field built in");
         }
 
-        if (effective.Conditioning is { } conditioning && (conditioning.Guidance is not (null or 1) || conditioning.Interval is not null || !_graph.HasClasses))
+        if (effective.Conditioning is { } conditioning)
         {
-            throw new InvalidSettingException("Guidance", $"{Source} is a sampler graph without guidance: sample it with guidance 1 (classes only where it has them)");
+            // Each refusal names the setting that was given: a graph has its field, guided or not, built in.
+            string? refused = !_graph.HasClasses && conditioning.Classes != ClassSelection.None ? "Class"
+                : conditioning.Guidance is not (null or 1) ? nameof(Conditioning.Guidance)
+                : conditioning.Interval is not null ? nameof(Conditioning.Interval)
+                : null;
+            if (refused is not null)
+            {
+                throw new InvalidSettingException(refused, $"does not apply to {Source}, a sampler graph without guidance{(_graph.HasClasses ? "" : " or classes")}");
+            }
         }
 
         ClassSelection? classes = _graph.HasClasses ? effective.Conditioning?.Classes ?? ClassSelection.None : null;

@@ -99,6 +99,12 @@ public static class SamplerGraph
         var model = field.Clone();
         model.Graph = unrolled;
         model.DocString = $"Euler sampler of a stochastic-interpolant velocity field, {steps} steps: x1 = sampler(z).";
+        // The field's recommended sampler does not apply to a graph that runs its own.
+        foreach (StringStringEntryProto recommended in model.MetadataProps.Where(p => RecommendedSampling.Keys.Contains(p.Key)).ToList())
+        {
+            model.MetadataProps.Remove(recommended);
+        }
+
         model.Add(ModelContract.SamplerProperty(new SamplerSpec(OdeMethod.Euler, steps)));
         return model;
     }

@@ -72,6 +72,9 @@ export function classOf(selection, index, classCount) {
  * @param {boolean} conditional whether samples of a class are asked for
  */
 export function resolve(options, recommended, conditional) {
+  if (options.classes === 'none' && ((options.guidance !== undefined && options.guidance !== 1) || options.interval !== undefined)) {
+    throw new SettingError(options.interval !== undefined && (options.guidance ?? 1) === 1 ? 'interval' : 'guidance', 'applies only to samples of a class; unconditional samples are not guided');
+  }
   const useRecommendation = options.useRecommendation ?? true;
   const rec = useRecommendation ? recommended : undefined;
   let { method, steps, guidance, interval, autoguidance } = options;

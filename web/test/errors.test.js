@@ -25,6 +25,7 @@ test('a model of another kind (the feature classifier) is refused by name', asyn
 
 test('a class out of range names the option and the range', async () => {
   const model = await loadModel(modelPath('fashion-mnist.onnx'));
+  await assert.rejects(model.sample({ n: 2, classes: 'none', guidance: 3 }), /^SettingError: guidance: applies only to samples of a class/);
   await assert.rejects(model.sample({ n: 2, classes: 10 }), (e) => e instanceof SettingError && /^classes: 10 is not a class of this model \(0 to 9/.test(e.message));
   await model.release();
 });

@@ -56,6 +56,12 @@ public sealed record Conditioning(ClassSelection Classes, double? Guidance = nul
             throw new InvalidSettingException(nameof(Guidance), $"must be between 0 and 100, not {Guidance}");
         }
 
+        if (Classes == ClassSelection.None && (Guidance is not (null or 1) || Interval is not null))
+        {
+            // The null class's samples have no class to guide toward: a scale or interval would change nothing.
+            throw new InvalidSettingException(Guidance is not (null or 1) ? nameof(Guidance) : nameof(Interval), "applies only to samples of a class; unconditional samples are not guided");
+        }
+
         if (Interval is { IsValid: false })
         {
             throw new InvalidSettingException(nameof(Interval), $"must lie in [0, 1] with FROM < TO, not {Interval}");

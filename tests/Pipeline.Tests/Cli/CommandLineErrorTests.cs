@@ -87,6 +87,18 @@ public sealed class CommandLineErrorTests
     }
 
     [TestMethod]
+    [DataRow("--guidance", "3")]
+    [DataRow("--guidance-interval", "0.2,0.6")]
+    public void GuidingUnconditionalSamplesIsRefusedNotIgnored(string flag, string value)
+    {
+        using var files = new TestFiles();
+        var (code, error) = CommandLine.Runtime("sample", "--model", "fashion-mnist", "--class", "none", flag, value, "--n", "2", "--out", files["x.npy"]);
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, flag, "unconditional samples are not guided");
+        Assert.AreEqual(0, files.Files.Count());
+    }
+
+    [TestMethod]
     public void AWordFarFromEveryFlagGetsNoGuess()
     {
         var (code, error) = CommandLine.Runtime("sample", "--completely-unrelated", "1");

@@ -80,4 +80,24 @@ public sealed class SamplerGraphTests
         Assert.AreEqual(1, code, error);
         StringAssert.Contains(error, "already a sampler graph");
     }
+
+    [TestMethod]
+    public void AnImageModelsGraphCarriesNoRecommendationAndSamplesWithTheDefaults()
+    {
+        using var files = new TestFiles();
+        var (code, error) = CommandLine.Trainer("export-sampler", "--model", RepositoryFiles.Path("models", "fashion-mnist.onnx"), "--steps", "2", "--out", files["g.onnx"]);
+        Assert.AreEqual(0, code, error);
+        using (FlowModel graph = FlowModel.Load(files["g.onnx"], Cpu))
+        {
+            Assert.IsNull(graph.Contract!.Recommended, "the field's recommended sampler was copied into the graph");
+        }
+
+        (code, error) = CommandLine.Runtime("sample", "--model", files["g.onnx"], "--n", "4", "--out", files["x.npy"]);
+        Assert.AreEqual(0, code, error);
+        Assert.IsFalse(error.Contains("recommends", StringComparison.Ordinal), error);
+        (code, error) = CommandLine.Runtime("sample", "--model", files["g.onnx"], "--n", "4", "--class", "all", "--guidance-interval", "0.2,0.5", "--out", files["y.npy"]);
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, "--guidance-interval", "sampler graph without guidance");
+        Assert.IsFalse(File.Exists(files["y.npy"]));
+    }
 }
