@@ -14,6 +14,10 @@ namespace FlowMatching.Runtime.Cli;
 /// </summary>
 public static class ImageSampling
 {
+    /// <summary>The files written beside NAME.npy: NAME.labels.npy and NAME.png.</summary>
+    public static IEnumerable<string> Companions(string output) =>
+        output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? [$"{output[..^".npy".Length]}.labels.npy", $"{output[..^".npy".Length]}.png"] : [];
+
     public static int Run(FlowModel model, SamplingOptions options, SampleRun run, string name, CancellationToken cancellation)
     {
         (long count, long first, long seed, string output, bool force) = run;

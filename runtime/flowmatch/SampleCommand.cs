@@ -67,6 +67,9 @@ public static class SampleCommand
             Conditioning? conditioning = model.SampleShape.Count == 3 ? guidanceOptions.Read(parse, model) : null;
             request = request with { Conditioning = conditioning, Autoguidance = model is SamplerGraphModel ? null : autoguidanceOptions.Read(parse) };
             SamplingOptions options = RecommendationReport.Resolve(model, request, cancellation);
+            InputGuard.RefuseOverwriting(
+                [("--out", run.Output), .. ImageSampling.Companions(run.Output).Select(c => ("--out", (string?)c)), ("--trajectory", parse.GetValue(trajectory))],
+                [("--model", model.Source), ("--weak-model", options.Autoguidance?.WeakModel), ("--init", parse.GetValue(init))]);
             if (model.SampleShape.Count == 3)
             {
                 parse.Refuse("applies only to point models; image models start from N(0, I)", init, trajectory);

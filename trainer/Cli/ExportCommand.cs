@@ -27,6 +27,7 @@ public static class ExportCommand
                 throw new UserInputException($"--out {modelPath}: a model file must end in .onnx");
             }
 
+            InputGuard.RefuseOverwriting([("--out", modelPath)], [("--checkpoint", path)]);
             CheckpointHeader header = TrainingCheckpoint.ReadHeader(path);
             TrainingData data = TrainingData.Load(header.Options, cancellation);
             data.RequireSameAs(header, path, "its standardisation cannot be recovered");

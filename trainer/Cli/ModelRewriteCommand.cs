@@ -37,6 +37,7 @@ public static class ModelRewriteCommand
             }
 
             InputFile.RequireReadable(path);
+            InputGuard.RefuseOverwriting([("--out", outPath)], [("--model", path), .. options.Where(o => o.Name == "--weak-model").Select(o => (o.Name, parse.GetResult(o)?.GetValueOrDefault<string?>()))]);
             ModelProto field;
             try
             {

@@ -108,10 +108,20 @@ public static class TrainCommand
             int every = parse.InRange(checkpointEvery, 0, int.MaxValue);
             var checkpoints = new CheckpointPolicy(parse.GetValue(checkpoint) ?? modelPath + ".ckpt", every, resumed, SaveFinal: true);
             bool asked = parse.IsGiven(checkpoint) || every > 0 || resumed is not null;
+            (string, string?)[] inputs = [.. TargetFiles(options.Target).Select(f => ("--target", (string?)f)), ("--teacher", options.Teacher?.Path)];
+            InputGuard.RefuseOverwriting([("--out", modelPath), ("--loss-csv", parse.GetValue(lossCsv))], [.. inputs, ("--resume", resumed?.Path)]);
+            // The checkpoint a run resumes is its own to replace.
+            InputGuard.RefuseOverwriting([("--checkpoint", checkpoints.Path)], inputs);
             return new TrainingJob(options, modelPath, parse.GetValue(lossCsv), parse.GetValue(force), checkpoints, asked).Run(cancellation);
         });
         return command;
     }
+
+    // The files a target is read from: csv:PATH's, idx:IMAGES[,LABELS]'s.
+    private static IEnumerable<string> TargetFiles(string target) =>
+        target.StartsWith(TargetCatalog.CsvPrefix, StringComparison.Ordinal) ? [target[TargetCatalog.CsvPrefix.Length..]]
+        : target.StartsWith(ImageTargets.IdxPrefix, StringComparison.Ordinal) ? target[ImageTargets.IdxPrefix.Length..].Split(',')
+        : [];
 
     // csv:/data/cells.csv trains models/trained/cells.onnx, idx:/data/digits.idx models/trained/digits.onnx;
     // a named target trains models/trained/<name>.onnx.
