@@ -16,7 +16,7 @@ namespace FlowMatching.Training.Cli;
 /// </summary>
 public static class ModelRewriteCommand
 {
-    public static Command Create(string name, string description, Func<ParseResult, ModelProto, string, (ModelProto Model, string Said)> rewrite, params Option[] options)
+    public static Command Create(string name, string description, Func<ParseResult, ModelProto, string, CancellationToken, (ModelProto Model, string Said)> rewrite, params Option[] options)
     {
         Option<string> model = new("--model") { Description = "a velocity model written by this trainer", Required = true };
         Option<string> output = new("--out") { Description = "the model to write (.onnx)", Required = true };
@@ -48,7 +48,7 @@ public static class ModelRewriteCommand
                 throw new UserInputException($"{path}: not an ONNX model ({e.Message})", e);
             }
 
-            (ModelProto rewritten, string said) = rewrite(parse, field, path);
+            (ModelProto rewritten, string said) = rewrite(parse, field, path, cancellation);
             AtomicFile.WriteAllBytes(outPath, rewritten.ToByteArray(), parse.GetValue(force));
             Console.Error.WriteLine($"{TrainerCommands.Name}: wrote {outPath}: {said}");
             return 0;
@@ -60,7 +60,7 @@ public static class ModelRewriteCommand
     {
         Option<int> steps = CliOptions.Option("--steps", "Euler steps to unroll", 4);
         return Create("export-sampler", "Write a model's Euler sampler as one ONNX graph that any ONNX Runtime samples in one call",
-            (parse, field, path) => (SamplerGraph.Unroll(field, parse.GetValue(steps), path), $"{parse.GetValue(steps)} Euler steps of {path} in one graph (z -> x1)"),
+            (parse, field, path, _) => (SamplerGraph.Unroll(field, parse.GetValue(steps), path), $"{parse.GetValue(steps)} Euler steps of {path} in one graph (z -> x1)"),
             steps);
     }
 
@@ -78,7 +78,7 @@ public static class ModelRewriteCommand
         Option<string?> weakModel = CliOptions.Option<string?>("--weak-model", "a weaker model of the same data for autoguidance of unconditional samples (stored relative to --out's folder)");
         Option<double?> autoguidance = CliOptions.Option<double?>("--autoguidance", "the autoguidance weight w for --weak-model");
         return Create("recommend", "Store the sampler measured best for a model in its metadata; flowmatch sample uses it for what its user leaves unset",
-            (parse, field, path) =>
+            (parse, field, path, cancellation) =>
             {
                 ModelContract? contract = field.Contract(path);
                 if (contract?.Sampler is not null)
@@ -97,7 +97,7 @@ public static class ModelRewriteCommand
                 {
                     using var model = Runtime.VelocityModel.Load(path, new ModelLoadOptions { Provider = ExecutionProviderKind.Cpu });
                     Conditioning? conditioning = classes ? new Conditioning(ClassSelection.All, recommended.Guidance, recommended.Interval) : null;
-                    recommended = recommended with { Grid = model.AdaptedTimeGrid(recommended.Steps, conditioning) };
+                    recommended = recommended with { Grid = model.AdaptedTimeGrid(recommended.Steps, conditioning, cancellation) };
                 }
 
                 if (parse.GetValue(weakModel) is { } weak)
@@ -132,9 +132,9 @@ public static class ModelRewriteCommand
             "how fully connected layers scale their inputs to int8: each point on its own step at every call (close to the float field anywhere), or one step a layer measured on the model's own ODE paths (faster; accurate on those paths, coarse far off them)",
             ActivationScalingNames, ActivationScaling.PerPoint);
         return Create("quantize", "Write a model with int8 fully connected and convolution layers (per-channel weights; convolutions quantize each image at each call)",
-            (parse, field, path) =>
+            (parse, field, path, cancellation) =>
             {
-                Int8Model quantized = Int8Quantizer.Quantize(field, path, parse.GetValue(activations));
+                Int8Model quantized = Int8Quantizer.Quantize(field, path, parse.GetValue(activations), cancellation);
                 string dense = quantized.DenseLayers == 0 ? "" : $"{quantized.DenseLayers} fully connected layers ({ActivationScalingNames.Name(parse.GetValue(activations))} activations)";
                 string convolutions = quantized.Convolutions == 0 ? "" : $"{quantized.Convolutions} convolutions";
                 return (quantized.Model, $"{path} with int8 weights in {string.Join(" and ", new[] { dense, convolutions }.Where(s => s.Length > 0))}");

@@ -24,7 +24,7 @@ public static class ActivationCalibration
 
     /// <summary>Each tensor's maximum, rounded up to three significant digits so that the last bits of a CPU's
     /// float kernels never change the quantized file.</summary>
-    public static IReadOnlyDictionary<string, float> Measure(ModelProto model, IReadOnlyList<string> tensors, string source)
+    public static IReadOnlyDictionary<string, float> Measure(ModelProto model, IReadOnlyList<string> tensors, string source, CancellationToken cancellationToken = default)
     {
         ModelProto probe = model.Clone();
         var builder = new OnnxGraphBuilder(probe.Graph);
@@ -44,7 +44,7 @@ public static class ActivationCalibration
         // The runtime's own sampling loop (seed 0, one chunk) drives the field, which records the maxima on the way;
         // the samples themselves are not needed.
         _ = new Sampler(field.Dimension, n, null, 0, (first, points, _, _, cancellation) => euler.Integrate(field, points, first, null, cancellation))
-            .Sample(0, n, 0, null, CancellationToken.None).ToList();
+            .Sample(0, n, 0, null, cancellationToken).ToList();
 
         // A model that outputs NaN (or a layer that never turns positive) has no step to fit.
         int bad = Array.FindIndex(field.Highest, h => !(float.IsFinite(h) && h > 0));

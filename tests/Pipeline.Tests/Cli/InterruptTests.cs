@@ -92,6 +92,23 @@ public sealed class InterruptTests
         CollectionAssert.AreEquivalent(command == "logprob" ? new[] { "x.csv" } : Array.Empty<string>(), files.Files.ToArray());
     }
 
+    // The adapted time grid's dopri5 pilot on the image model takes about 40 s here: the signal comes a few seconds in.
+    [TestMethod]
+    [Timeout(120000, CooperativeCancellation = true)]
+    public void SignalStopsRecommendWhileItsPilotRuns()
+    {
+        using var files = new TestFiles();
+        using var trainer = ChildProcess.Start("flowmatch-trainer", ["recommend", "--model", RepositoryFiles.Path("models", "fashion-mnist.onnx"), "--time-grid", "adapted", "--out", files["r.onnx"]]);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        trainer.SignalWhen(() => clock.Elapsed > TimeSpan.FromSeconds(4), 15);
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        Assert.IsTrue(trainer.WaitForExit(30000), "recommend did not stop after SIGTERM");
+        Assert.IsTrue(stopping.Elapsed < TimeSpan.FromSeconds(10), $"recommend took {stopping.Elapsed.TotalSeconds:F1} s to stop");
+        Assert.AreEqual(143, trainer.ExitCode, trainer.Error);
+        StringAssert.Contains(trainer.Error, "stopped by SIG");
+        Assert.AreEqual(0, files.Files.Count(), string.Join(", ", files.Files));
+    }
+
     private static string Points(TestFiles files, int n)
     {
         using var writer = new StreamWriter(files["x.csv"]);

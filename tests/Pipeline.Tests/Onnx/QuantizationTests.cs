@@ -137,4 +137,15 @@ public sealed class QuantizationTests
         ErrorLines.AssertOne(error, files["nan.onnx"], "layer0.silu", "calibration");
         Assert.IsFalse(File.Exists(files["q.onnx"]));
     }
+
+    // Calibration is the long part of quantize: a cancelled run (the CLI's token on SIGINT, SIGTERM, SIGHUP) stops in it.
+    [TestMethod]
+    public void CalibrationStopsWhenCancelled()
+    {
+        var model = FlowMatching.Training.Onnx.Proto.ModelProto.Parser.ParseFrom(File.ReadAllBytes(RepositoryFiles.Path("models", "gmm8.onnx")));
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsExactly<OperationCanceledException>(() =>
+            FlowMatching.Training.Onnx.Int8Quantizer.Quantize(model, "gmm8.onnx", FlowMatching.Training.Onnx.ActivationScaling.Calibrated, cancelled.Token));
+    }
 }

@@ -29,7 +29,7 @@ public static class Int8Quantizer
 
     public const string MicrosoftDomain = "com.microsoft";
 
-    public static Int8Model Quantize(ModelProto model, string source, ActivationScaling scaling)
+    public static Int8Model Quantize(ModelProto model, string source, ActivationScaling scaling, CancellationToken cancellationToken = default)
     {
         if (model.Contract(source) is { Quantization: not null } or { Sampler: not null })
         {
@@ -45,7 +45,7 @@ public static class Int8Quantizer
             .Where(d => d.Weight is not null && d.Floor is not null && d.Node.Attribute.Any(a => a.Name == "transB" && a.I == 1))
             .ToDictionary(d => d.Node, d => (Weight: d.Weight!, Floor: d.Floor!.Value));
         IReadOnlyDictionary<string, float>? highest = scaling == ActivationScaling.Calibrated && dense.Count > 0
-            ? ActivationCalibration.Measure(model, [.. dense.Keys.Select(n => n.Input[0]).Distinct()], source)
+            ? ActivationCalibration.Measure(model, [.. dense.Keys.Select(n => n.Input[0]).Distinct()], source, cancellationToken)
             : null;
         var builder = new OnnxGraphBuilder(graph);
         graph.Node.Clear();
