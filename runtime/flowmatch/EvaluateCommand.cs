@@ -67,7 +67,7 @@ public static class EvaluateCommand
         var text = new StringBuilder();
         string used = e.Count == e.SampleCount ? $"{e.Count} samples" : $"the first {e.Count} of {e.SampleCount} samples (coverage: all of them)";
         text.AppendLine($"{source}: {used} against {e.TargetDraws} fresh {e.Target} {(e.TargetDraws == 1 ? "set" : "sets")} of as many points (means over the sets)");
-        text.AppendLine($"  energy distance {e.Energy:G4} (noise floor {e.EnergyFloor:G4}, ratio {e.EnergyRatio:F2}; one set alone: {e.EnergyRatioLowest:F2} to {e.EnergyRatioHighest:F2})");
+        text.AppendLine($"  energy distance {e.Energy:G4} (noise floor {e.EnergyFloor:G4}, ratio {e.EnergyRatio:F2}; one set alone: {e.EnergyRatioLowest:F2} to {e.EnergyRatioHighest:F2}; ratio 1: as close as a fresh set of the target)");
         text.AppendLine($"  MMD^2 (Gaussian kernel, h = {e.Bandwidth:F3}) {e.Mmd:G4} (noise floor {e.MmdFloor:G4})");
         if (e.Modes is { } modes)
         {

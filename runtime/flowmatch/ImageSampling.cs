@@ -2,6 +2,7 @@ using FlowMatching.Cli;
 using FlowMatching.Io;
 using FlowMatching.Progress;
 using FlowMatching.Runtime.Cli.Figures;
+using FlowMatching.Runtime.Images;
 using FlowMatching.Runtime.Options;
 using FlowMatching.Runtime.Sampling;
 

@@ -8,6 +8,6 @@ public static class PlotCommand
 {
     public static Command Create() => new("plot", "Draw the tutorial's figures as PNG")
     {
-        DistributionsFigure.Create(), InterpolantFigure.Create(), LossFigure.Create(), SamplesFigure.Create(), TrajectoriesFigure.Create(), ImagePathFigure.Create(), SweepFigure.Create(),
+        DistributionsFigure.Create(), InterpolantFigure.Create(), LossFigure.Create(), SamplesFigure.Create(), TrajectoriesFigure.Create(), ImagePathFigure.Create(), SweepFigure.Create(), GridFigure.Create(),
     };
 }

@@ -52,6 +52,11 @@ public sealed class FigureCanvas
     }
 
     /// <summary>Only the first two coordinates are drawn; a figure of 1-dimensional data is refused.</summary>
+    /// <summary>Points from a CSV, at least 2 columns wide; image samples (.npy) are refused toward `plot grid`.</summary>
+    public static PointSet ReadPlanar(string path) => path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)
+        ? throw new UserInputException($"{path}: image samples (.npy) are drawn by 'plot grid --samples {path}'; this figure draws points from a CSV")
+        : Planar(PointCsv.Read(path), path);
+
     public static PointSet Planar(PointSet points, string source) => points.Dimension >= 2
         ? points
         : throw new UserInputException($"{source}: figures need at least 2 columns, found {points.Dimension}");

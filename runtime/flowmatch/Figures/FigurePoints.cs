@@ -20,7 +20,7 @@ public sealed class FigurePoints(int defaultCount, string dataDescription)
     public Option[] All => [_target, _data, _count, _seed];
 
     public PointSet Target(ParseResult parse) => parse.GetValue(_data) is { } data
-        ? FigureCanvas.Planar(PointCsv.Read(data), data)
+        ? FigureCanvas.ReadPlanar(data)
         : Draw(TargetCatalog.Parse(parse.GetValue(_target)!), parse.InRange(_count, 1, 1_000_000), parse.GetValue(_seed), Streams.TargetSamples);
 
     public PointSet Base(ParseResult parse, PointSet like) =>

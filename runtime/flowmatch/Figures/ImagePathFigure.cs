@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FlowMatching.Cli;
 using FlowMatching.Contract;
+using FlowMatching.Runtime.Images;
 using FlowMatching.Runtime.Options;
 using FlowMatching.Runtime.Sampling;
 

@@ -23,7 +23,7 @@ public static class SamplesFigure
             var canvas = new FigureCanvas(paths.Length);
             for (int p = 0; p < paths.Length; p++)
             {
-                FigureCanvas.Cloud(canvas.Panel(p), FigureCanvas.Planar(PointCsv.Read(paths[p]), paths[p]), 0.08);
+                FigureCanvas.Cloud(canvas.Panel(p), FigureCanvas.ReadPlanar(paths[p]), 0.08);
                 FigureCanvas.Square(canvas.Panel(p), names.Length > 0 ? names[p] : Path.GetFileNameWithoutExtension(paths[p]), FigureCommand.Limit(parse, limit));
             }
 

@@ -23,7 +23,7 @@ public static class TrajectoriesFigure
             Plot plot = canvas.Panel(0);
             if (parse.GetValue(background) is { } samplesPath)
             {
-                FigureCanvas.Cloud(plot, FigureCanvas.Planar(PointCsv.Read(samplesPath), samplesPath), 0.05);
+                FigureCanvas.Cloud(plot, FigureCanvas.ReadPlanar(samplesPath), 0.05);
             }
 
             foreach (var curve in table.Rows.GroupBy(r => r[id]))

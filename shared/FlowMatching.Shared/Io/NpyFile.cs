@@ -34,6 +34,14 @@ public sealed partial class NpyFile : IDisposable
     /// <summary>An int64 array of the given shape (C order).</summary>
     public static NpyFile CreateInt64(string path, IReadOnlyList<long> shape, bool overwrite) => Create(path, "<i8", shape, overwrite);
 
+    /// <summary>Writes a whole float32 array of the given shape at once (atomically: all of it or nothing).</summary>
+    public static void Save(string path, IReadOnlyList<long> shape, ReadOnlySpan<float> values, bool overwrite)
+    {
+        using NpyFile file = CreateFloat32(path, shape, overwrite);
+        file.Write(values);
+        file.Commit();
+    }
+
     public void Write(ReadOnlySpan<float> values) => Append(MemoryMarshal.AsBytes(values), values.Length);
 
     public void Write(ReadOnlySpan<long> values) => Append(MemoryMarshal.AsBytes(values), values.Length);

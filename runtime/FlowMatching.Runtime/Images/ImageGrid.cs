@@ -1,7 +1,7 @@
 using FlowMatching.Io;
 using SkiaSharp;
 
-namespace FlowMatching.Runtime.Cli.Figures;
+namespace FlowMatching.Runtime.Images;
 
 /// <summary>
 /// Sampled images as one PNG: one row per class (in class order) for class-conditional samples, else a square
