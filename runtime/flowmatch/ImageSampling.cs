@@ -15,21 +15,28 @@ namespace FlowMatching.Runtime.Cli;
 /// </summary>
 public static class ImageSampling
 {
-    /// <summary>The files written beside NAME.npy: NAME.labels.npy and NAME.png.</summary>
-    public static IEnumerable<string> Companions(string output) =>
-        output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? [$"{output[..^".npy".Length]}.labels.npy", $"{output[..^".npy".Length]}.png"] : [];
+    /// <summary>The files an image run writes for --out NAME.npy or NAME.png: NAME.npy, NAME.labels.npy and NAME.png.</summary>
+    public static IEnumerable<string> Companions(string output) => Stem(output) is { } stem ? [$"{stem}.npy", $"{stem}.labels.npy", $"{stem}.png"] : [];
+
+    // NAME for NAME.npy or NAME.png, the two names an image run's --out may take.
+    private static string? Stem(string output) =>
+        output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) || output.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? output[..^4] : null;
 
     public static int Run(FlowModel model, SamplingOptions options, SampleRun run, string name, CancellationToken cancellation)
     {
-        (long count, long first, long seed, string output, bool force) = run;
-        if (!output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+        (long count, long first, long seed, string requested, bool force) = run;
+        string stem = Stem(requested)
+            ?? throw new UserInputException($"--out {requested}: image samples are written as NumPy .npy (float32 [N, C, H, W]) with a PNG grid beside; name either (NAME.npy or NAME.png)");
+        string output = $"{stem}.npy";
+        long[] shape = [count, .. model.SampleShape.Select(s => (long)s)];
+        bool conditional = options.Conditioning is { Classes: var c } && c != ClassSelection.None;
+        // An earlier conditional run's classes beside these unconditional samples would be paired with them by evaluate.
+        string staleLabels = $"{stem}.labels.npy";
+        if (!conditional && File.Exists(staleLabels) && !force)
         {
-            throw new UserInputException($"--out {output}: image samples are written as NumPy .npy (float32 [N, C, H, W]); a CSV row per image would be {model.Dimension} columns wide");
+            throw new UserInputException($"{staleLabels}: already exists, and evaluate would pair it with these unconditional samples; pass --force to remove it, or write elsewhere");
         }
 
-        long[] shape = [count, .. model.SampleShape.Select(s => (long)s)];
-        string stem = output[..^".npy".Length];
-        bool conditional = options.Conditioning is { Classes: var c } && c != ClassSelection.None;
         using NpyFile images = NpyFile.CreateFloat32(output, shape, force);
         using NpyFile? labels = conditional ? NpyFile.CreateInt64($"{stem}.labels.npy", [count], force) : null;
         var shown = new List<float>();
@@ -56,7 +63,13 @@ public static class ImageSampling
         ImageGrid.Save($"{stem}.png", [.. shown], model.SampleShape, conditional ? [.. shownClasses] : null, range, force);
         images.Commit();
         labels?.Commit();
-        Console.Error.WriteLine($"{RuntimeCommands.Name}: wrote {count} images to {output}{(conditional ? $", their classes to {stem}.labels.npy" : "")} and a grid to {stem}.png ({name}, NFE {evaluations} per image)");
+        if (!conditional)
+        {
+            File.Delete(staleLabels);
+        }
+
+        Console.Error.WriteLine($"{RuntimeCommands.Name}: wrote {count} images to {output} (float32 in the data's units, not clipped to [{range.Item1}, {range.Item2}])" +
+            $"{(conditional ? $", their classes to {stem}.labels.npy" : "")} and a grid to {stem}.png ({name}, NFE {evaluations} per image)");
         return 0;
     }
 }

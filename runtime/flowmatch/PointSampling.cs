@@ -14,7 +14,15 @@ public static class PointSampling
         int d = model.Dimension;
         PointSet? initial = paths.Init is null ? null : PointCsv.Read(paths.Init, d);
         long count = initial?.Count ?? run.Count;
-        using CsvTableWriter writer = run.Output == "-"
+        if (run.Output.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UserInputException($"--out {run.Output}: a point model's samples are written as CSV (or .npy); draw them with 'plot samples'");
+        }
+
+        // The format follows the name: NAME.npy is float32 [N, d], anything else CSV (- for standard output).
+        bool npy = run.Output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase);
+        using NpyFile? array = npy ? NpyFile.CreateFloat32(run.Output, [count, d], run.Force) : null;
+        using CsvTableWriter? writer = npy ? null : run.Output == "-"
             ? CsvTableWriter.ToStream(Console.OpenStandardOutput(), "standard output", PointCsv.Header(d))
             : new CsvTableWriter(run.Output, PointCsv.Header(d), run.Force);
         using CsvTableWriter? trajectories = paths.Trajectory is { } trajectoryPath
@@ -31,15 +39,24 @@ public static class PointSampling
             long done = 0;
             foreach (SampleChunk result in chunks)
             {
-                writer.WriteRows(result.Points, d);
+                if (array is null)
+                {
+                    writer!.WriteRows(result.Points, d);
+                }
+                else
+                {
+                    array.Write(result.Points);
+                }
+
                 evaluations = Math.Max(evaluations, result.Evaluations);
                 done += result.Count;
                 progress.Report(new WorkProgress(done, count, name));
             }
         });
-        writer.Commit();
+        writer?.Commit();
+        array?.Commit();
         trajectories?.Commit();
-        Console.Error.WriteLine($"{RuntimeCommands.Name}: wrote {count} samples to {writer.Path} ({name}, NFE {evaluations} per point)");
+        Console.Error.WriteLine($"{RuntimeCommands.Name}: wrote {count} samples to {writer?.Path ?? array!.Path} ({name}, NFE {evaluations} per point)");
         return 0;
     }
 }

@@ -32,7 +32,7 @@ public static class SampleCommand
         Option<int?> chunk = CliOptions.Option<int?>("--chunk", $"points integrated at once (bounds memory; default {SamplingOptions.DefaultChunk} points, {SamplingOptions.DefaultImageChunk} images); changes no output except dopri5's, whose steps are chosen per chunk");
         Option<long> seed = CliOptions.Option("--seed", "random seed", 0L);
         Option<string?> init = CliOptions.Option<string?>("--init", "start from these points (CSV, d columns) instead of N(0, I); overrides --n");
-        Option<string> output = CliOptions.Option("--out", "samples CSV (- for standard output)", "samples.csv");
+        Option<string> output = CliOptions.Option("--out", "the samples; the format follows the name: points as CSV (- for standard output) or NAME.npy; images as NAME.npy or NAME.png, writing both with NAME.labels.npy for classes", "samples.csv");
         Option<string?> trajectory = CliOptions.Option<string?>("--trajectory", "also write the paths of the first samples here (CSV step,t,id,x0,...)");
         Option<int> trajectoryCount = CliOptions.Option("--trajectory-count", "how many paths --trajectory records", 300);
         Option<bool> force = CliOptions.Option("--force", "overwrite existing output files", false);
