@@ -48,6 +48,11 @@ public static class ModelRewriteCommand
                 throw new UserInputException($"{path}: not an ONNX model ({e.Message})", e);
             }
 
+            if (field.Contract(path)?.NetworkKind == NetworkKind.Classifier)
+            {
+                throw new UserInputException($"{path}: is a feature classifier (for evaluate), not a velocity model; {name} rewrites velocity models");
+            }
+
             (ModelProto rewritten, string said) = rewrite(parse, field, path, cancellation);
             AtomicFile.WriteAllBytes(outPath, rewritten.ToByteArray(), parse.GetValue(force));
             Console.Error.WriteLine($"{TrainerCommands.Name}: wrote {outPath}: {said}");

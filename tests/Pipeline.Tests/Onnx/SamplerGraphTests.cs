@@ -100,4 +100,17 @@ public sealed class SamplerGraphTests
         ErrorLines.AssertOne(error, "--guidance-interval", "sampler graph without guidance");
         Assert.IsFalse(File.Exists(files["y.npy"]));
     }
+
+    [TestMethod]
+    [DataRow("quantize")]
+    [DataRow("recommend")]
+    [DataRow("export-sampler")]
+    public void ARewriteOfTheFeatureClassifierIsRefused(string command)
+    {
+        using var files = new TestFiles();
+        var (code, error) = CommandLine.Trainer(command, "--model", RepositoryFiles.Path("models", "fashion-mnist-classifier.onnx"), "--out", files["o.onnx"]);
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, "fashion-mnist-classifier.onnx", "feature classifier");
+        Assert.IsFalse(File.Exists(files["o.onnx"]));
+    }
 }
