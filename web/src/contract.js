@@ -163,6 +163,7 @@ function parseRecommendation(get, number, numbers, bad) {
     weakModel: get('recommended.weak_model'),
   };
   if (Object.values(recommendation).every((v) => v === undefined)) return undefined;
+  if (method === undefined) throw bad('recommended.method', 'is missing, but other recommended settings are stored: a recommendation names its method');
   if (grid && (grid[0] !== 0 || grid[grid.length - 1] !== 1 || grid.some((g, i) => i > 0 && !(g > grid[i - 1])))) {
     throw bad('recommended.time_grid', 'must rise from 0 to 1');
   }

@@ -217,6 +217,16 @@ public sealed record ModelContract(
                 },
         };
         contract.Recommended?.Validate(source);
+        if (contract.Recommended is null && RecommendedSampling.Keys.FirstOrDefault(k => Optional(k) is not null) is { } orphan)
+        {
+            throw new ModelContractException(source, $"is set, but {MetadataKeys.RecommendedMethod} is missing: a recommendation names its method", orphan);
+        }
+
+        if (contract.ValueRange.Count != 0 && !(contract.ValueRange.Count == 2 && contract.ValueRange.All(double.IsFinite) && contract.ValueRange[0] < contract.ValueRange[1]))
+        {
+            throw new ModelContractException(source, $"must be LOW,HIGH with LOW < HIGH, not '{Optional(MetadataKeys.ValueRange)}'", MetadataKeys.ValueRange);
+        }
+
         if (contract.Shape.Count is not (0 or 3) || (contract.Shape.Count == 3 && contract.Shape.Aggregate(1, (a, b) => a * b) != contract.Dimension))
         {
             throw new ModelContractException(source, $"'{string.Join(",", contract.Shape)}' is not C,H,W of {contract.Dimension} values", MetadataKeys.Shape);

@@ -42,6 +42,21 @@ public sealed class ModelContractTests
     }
 
     [TestMethod]
+    [DataRow(MetadataKeys.ValueRange, "1,-1")]
+    [DataRow(MetadataKeys.ValueRange, "0,0")]
+    [DataRow(MetadataKeys.ValueRange, "-1")]
+    [DataRow(MetadataKeys.ValueRange, "-1,NaN")]
+    [DataRow(MetadataKeys.RecommendedGuidance, "2")]
+    [DataRow(MetadataKeys.RecommendedTimeGrid, "0,0.5,1")]
+    public void AReversedRangeOrARecommendationWithoutItsMethodIsRefusedByKey(string key, string value)
+    {
+        var properties = Models.Metadata(new TrainingOptions()).ToProperties().ToDictionary(p => p.Key, p => p.Value);
+        properties[key] = value;
+        var error = Assert.ThrowsExactly<ModelContractException>(() => ModelContract.FromProperties(properties, "m.onnx"));
+        StringAssert.Contains(error.Message, key);
+    }
+
+    [TestMethod]
     public void MetadataRoundTripsAndRejectsOtherVersions()
     {
         var metadata = new ModelContract("p", "1.2", InterpolantKind.Trigonometric, 2, "normal(0,I)", "csv:d.csv", [7, 9], "silu", 100, 50, 42, -1.25)
