@@ -9,7 +9,7 @@ namespace FlowMatching.Training;
 /// <summary>The one place that states what a trained model is, as the contract its ONNX file carries.</summary>
 public static class TrainingContract
 {
-    public const string Producer = "FlowMatching.Trainer";
+    public const string Producer = ModelContract.ThisProducer;
 
     public static string ProducerVersion { get; } =
         typeof(TrainingContract).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";

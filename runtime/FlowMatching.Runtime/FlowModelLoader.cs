@@ -78,8 +78,13 @@ internal static class FlowModelLoader
             }
 
             int classes = signature.ClassInput is null ? 0 : contract!.NullClass!.Value;
-            parts.Add(new OnnxVelocityField(session, signature, rebindEachEvaluation: cuda, classes));
-            parts.AddRange(MoreSessions(path, threads - 1).Select(more => new OnnxVelocityField(more, signature, rebindEachEvaluation: false, classes)));
+            parts.Add(new OnnxVelocityField(session, signature, rebindEachEvaluation: cuda, classes, path));
+            if (classes > 0)
+            {
+                RequireClassEmbedding(parts[0], contract!, path);
+            }
+
+            parts.AddRange(MoreSessions(path, threads - 1).Select(more => new OnnxVelocityField(more, signature, rebindEachEvaluation: false, classes, path)));
 
             return new VelocityModel(path, new RowParallelField(parts), interpolant, contract, signature, provider, options);
         }
@@ -116,6 +121,37 @@ internal static class FlowModelLoader
         {
             sessions.ForEach(s => s.Dispose());
             throw;
+        }
+    }
+
+    // The metadata's classes must be the network's: the null class K must be a row of its class embedding, and (for
+    // this project's own models, whose embedding is a Gather of K + 1 rows) K + 1 must not be. One row, twice, at load.
+    private static void RequireClassEmbedding(OnnxVelocityField field, ModelContract contract, string path)
+    {
+        int nullClass = contract.NullClass!.Value;
+        var point = new float[field.Dimension];
+        var velocity = new float[field.Dimension];
+        bool Takes(long y)
+        {
+            try
+            {
+                field.Evaluate(0.5, point, [y], velocity);
+                return true;
+            }
+            catch (ModelContractException)
+            {
+                return false;
+            }
+        }
+
+        if (!Takes(nullClass))
+        {
+            throw new ModelContractException(path, $"says {nullClass} classes, but its network's class input does not take the null class {nullClass}", MetadataKeys.NullClass);
+        }
+
+        if (contract.Producer == ModelContract.ThisProducer && Takes(nullClass + 1))
+        {
+            throw new ModelContractException(path, $"says {nullClass} classes, but its network's class embedding has more than {nullClass + 1} rows", MetadataKeys.NullClass);
         }
     }
 

@@ -1,3 +1,4 @@
+using FlowMatching.Errors;
 using FlowMatching.Velocity;
 using Microsoft.ML.OnnxRuntime;
 
@@ -17,8 +18,12 @@ public sealed class OnnxVelocityField : IClassConditionalField, IDisposable
     private readonly RunOptions _runOptions = new();
     private Buffers? _buffers;
 
-    public OnnxVelocityField(InferenceSession session, OnnxSignature signature, bool rebindEachEvaluation, int classes = 0)
+    private readonly string _source;
+
+    /// <summary>A field over one session; <paramref name="source"/> is the model file, named when ONNX Runtime fails on it during a run.</summary>
+    public OnnxVelocityField(InferenceSession session, OnnxSignature signature, bool rebindEachEvaluation, int classes = 0, string source = "the model")
     {
+        _source = source;
         _session = session;
         _signature = signature;
         RebindEachEvaluation = rebindEachEvaluation;
@@ -84,6 +89,11 @@ public sealed class OnnxVelocityField : IClassConditionalField, IDisposable
             // Aborted by AbortOn: the model stays usable for the next run.
             _runOptions.Terminate = false;
             throw new OperationCanceledException("the evaluation was aborted");
+        }
+        catch (OnnxRuntimeException e)
+        {
+            // The model's fault (a malformed graph, an index out of its range), not the caller's: said as the file's.
+            throw new ModelContractException(_source, $"ONNX Runtime failed evaluating it at t = {t} ({ExecutionProvider.FirstLine(e.Message)})", inner: e);
         }
 
         if (RebindEachEvaluation)

@@ -25,6 +25,9 @@ public sealed record ModelContract(
     double FinalLoss)
 {
     /// <summary>Decay of the exported weight average; 0 when the raw weights were exported.</summary>
+    /// <summary>The producer this project's trainer writes: its models' graphs are known (e.g. a Gather class embedding).</summary>
+    public const string ThisProducer = "FlowMatching.Trainer";
+
     public double EmaDecay { get; init; }
 
     /// <summary>How t enters the network.</summary>

@@ -57,6 +57,30 @@ public sealed class ModelContractTests
     }
 
     [TestMethod]
+    [DataRow(5, "more than 6 rows")]
+    [DataRow(12, "does not take the null class 12")]
+    public void ClassesThatDisagreeWithTheNetworksEmbeddingAreRefusedAtLoad(int classes, string detail)
+    {
+        using var files = new TestFiles();
+        ModelProto model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(RepositoryFiles.Path("models", "fashion-mnist.onnx")));
+        foreach (StringStringEntryProto entry in model.MetadataProps)
+        {
+            entry.Value = entry.Key switch
+            {
+                MetadataKeys.ClassNames => System.Text.Json.JsonSerializer.Serialize(Enumerable.Range(0, classes).Select(c => $"c{c}")),
+                MetadataKeys.NullClass => $"{classes}",
+                _ => entry.Value,
+            };
+        }
+
+        File.WriteAllBytes(files["m.onnx"], model.ToByteArray());
+        var (code, error) = CommandLine.Runtime("sample", "--model", files["m.onnx"], "--n", "2", "--out", files["x.npy"]);
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, "m.onnx", MetadataKeys.NullClass, detail);
+        Assert.IsFalse(File.Exists(files["x.npy"]));
+    }
+
+    [TestMethod]
     public void MetadataRoundTripsAndRejectsOtherVersions()
     {
         var metadata = new ModelContract("p", "1.2", InterpolantKind.Trigonometric, 2, "normal(0,I)", "csv:d.csv", [7, 9], "silu", 100, 50, 42, -1.25)
