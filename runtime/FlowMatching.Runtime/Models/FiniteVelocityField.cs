@@ -7,7 +7,9 @@ namespace FlowMatching.Runtime.Models;
 /// Stops at the first NaN or infinite velocity a model returns: integrating on would turn every sample
 /// into NaN and still look like success.
 /// </summary>
-public sealed class FiniteVelocityField(IVelocityField inner) : IVelocityField
+/// <param name="inner">The field checked.</param>
+/// <param name="model">Whose velocity it is, for the message: the model file.</param>
+public sealed class FiniteVelocityField(IVelocityField inner, string model = "the model") : IVelocityField
 {
     public int Dimension => inner.Dimension;
 
@@ -18,7 +20,7 @@ public sealed class FiniteVelocityField(IVelocityField inner) : IVelocityField
         {
             if (!float.IsFinite(velocity[i]))
             {
-                throw new NonFiniteValueException(t, $"the model's velocity at point {i / inner.Dimension} of the batch");
+                throw new NonFiniteValueException(t, $"{model}'s velocity at point {i / inner.Dimension} of the batch");
             }
         }
     }

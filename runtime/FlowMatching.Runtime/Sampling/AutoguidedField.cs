@@ -1,3 +1,4 @@
+using FlowMatching.Errors;
 using FlowMatching.Runtime.Models;
 
 namespace FlowMatching.Runtime.Sampling;
@@ -6,7 +7,7 @@ namespace FlowMatching.Runtime.Sampling;
 /// v = v_weak + w (v_model - v_weak) for every row, with its class: see <see cref="Options.Autoguidance"/>. The
 /// two networks run one after the other on the same rows; the weak velocity's buffer is kept per batch size.
 /// </summary>
-public sealed class AutoguidedField(IClassConditionalField model, IClassConditionalField weak, double weight) : IClassConditionalField
+public sealed class AutoguidedField(IClassConditionalField model, IClassConditionalField weak, double weight, string weakSource = "the weak model") : IClassConditionalField
 {
     private float[] _weak = [];
 
@@ -25,6 +26,13 @@ public sealed class AutoguidedField(IClassConditionalField model, IClassConditio
         }
 
         weak.Evaluate(t, points, classes, _weak);
+        // A broken weak model is named as itself: the combination would only say the model's velocity went bad.
+        int bad = Array.FindIndex(_weak, v => !float.IsFinite(v));
+        if (bad >= 0)
+        {
+            throw new NonFiniteValueException(t, $"the weak model {weakSource}'s velocity at point {bad / Dimension} of the batch");
+        }
+
         for (int i = 0; i < velocity.Length; i++)
         {
             velocity[i] = (float)(_weak[i] + (weight * (velocity[i] - _weak[i])));

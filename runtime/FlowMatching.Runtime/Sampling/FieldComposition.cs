@@ -23,7 +23,7 @@ internal sealed class FieldComposition(VelocityModel model, IVelocityField netwo
         IVelocityField field = options.Autoguidance is { IsActive: true } autoguidance ? Autoguided(autoguidance) : network;
         if (options.Conditioning is not { } conditioning)
         {
-            var finite = new FiniteVelocityField(field);
+            var finite = new FiniteVelocityField(field, model.Source);
             return _ => finite;
         }
 
@@ -33,7 +33,7 @@ internal sealed class FieldComposition(VelocityModel model, IVelocityField netwo
         }
 
         var guided = new GuidedField(conditional, conditioning);
-        return classes => new FiniteVelocityField(classes is null ? guided : new ClassBoundField(guided, classes));
+        return classes => new FiniteVelocityField(classes is null ? guided : new ClassBoundField(guided, classes), model.Source);
     }
 
     /// <summary>Opens the weak model (kept for sampling); throws <see cref="ModelContractException"/> when it cannot guide this one.</summary>
@@ -62,7 +62,7 @@ internal sealed class FieldComposition(VelocityModel model, IVelocityField netwo
             _weakModels[key] = weak;
         }
 
-        return new AutoguidedField(own, (IClassConditionalField)weak.Network, autoguidance.Weight ?? 1);
+        return new AutoguidedField(own, (IClassConditionalField)weak.Network, autoguidance.Weight ?? 1, weak.Source);
     }
 
     public void Dispose()

@@ -90,6 +90,21 @@ public sealed class FaultTests
     }
 
     [TestMethod]
+    public void AWeakModelThatReturnsNaNIsNamedAsTheWeakModel()
+    {
+        using var files = new TestFiles();
+        var model = FlowMatching.Training.Onnx.Proto.ModelProto.Parser.ParseFrom(File.ReadAllBytes(RepositoryFiles.Path("models", "gmm8-reflow.onnx")));
+        var bias = model.Graph.Initializer.Single(i => i.Name == "layer0.bias");
+        bias.RawData = Google.Protobuf.ByteString.CopyFrom([.. Enumerable.Repeat(BitConverter.GetBytes(float.NaN), (int)bias.Dims[0]).SelectMany(b => b)]);
+        File.WriteAllBytes(files["weak.onnx"], Google.Protobuf.MessageExtensions.ToByteArray(model));
+
+        var (code, error) = CommandLine.Runtime("sample", "--model", "gmm8", "--weak-model", files["weak.onnx"], "--autoguidance", "1.5", "--n", "20", "--out", files["out.csv"]);
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, $"the weak model {files["weak.onnx"]}'s velocity", "not finite at t = 0");
+        Assert.IsFalse(File.Exists(files["out.csv"]));
+    }
+
+    [TestMethod]
     public void AFileThatAppearsDuringARunIsKept()
     {
         using var files = new TestFiles();
