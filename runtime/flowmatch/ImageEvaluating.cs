@@ -14,6 +14,11 @@ public static class ImageEvaluating
         (long[] shape, float[] images) = NpyFile.ReadFloat32(samplesPath);
         string labelsPath = samplesPath[..^".npy".Length] + ".labels.npy";
         long[]? asked = File.Exists(labelsPath) ? NpyFile.ReadInt64(labelsPath).Values : null;
+        if (shape.Length != 4)
+        {
+            throw new UserInputException($"{samplesPath}: shape ({string.Join(", ", shape)}) is not images [N, C, H, W]");
+        }
+
         using var classifier = new FeatureClassifier(classifierPath);
         if (!shape[1..].Select(s => (int)s).SequenceEqual(classifier.Shape))
         {
@@ -26,6 +31,16 @@ public static class ImageEvaluating
         }
 
         ImageDataset test = ImageTargets.Load(target, folder, test: true);
+        if (!new long[] { test.Channels, test.Height, test.Width }.SequenceEqual(shape[1..]))
+        {
+            throw new UserInputException($"--target {target}: images of shape ({test.Channels}, {test.Height}, {test.Width}), the samples {samplesPath} ({string.Join(", ", shape[1..])})");
+        }
+
+        if (asked?.Where(c => c < 0 || c >= test.ClassNames.Count).Cast<long?>().FirstOrDefault() is { } outside)
+        {
+            throw new UserInputException($"{labelsPath}: class {outside} is not one of the target's classes (0 to {test.ClassNames.Count - 1}; the null class is not a class asked for)");
+        }
+
         ImageDataset train = ImageTargets.Load(target, folder);
         float[] Flat(ImageDataset set, int count) => Enumerable.Range(0, count).SelectMany(i => set.Image(i).ToArray()).ToArray();
         (long[] predicted, float[][] sampleFeatures) = classifier.Classify(images, cancellation);

@@ -163,5 +163,23 @@ public sealed class ImageModelTests
         (code, _, error) = CommandLine.RuntimeWithOutput("evaluate", "--samples", files["s.npy"], "--target", set, "--classifier", files["c.onnx"], "--target-draws", "3");
         Assert.AreEqual(1, code, error);
         StringAssert.Contains(error, "--target-draws");
+
+        // A target of another image size is refused, not cut into blocks and scored.
+        using var other = new TestFiles();
+        (string large, string largeLabels) = IdxTests.Fixture(other, count: 24, size: 12);
+        (code, _, error) = CommandLine.RuntimeWithOutput("evaluate", "--samples", files["s.npy"], "--target", $"idx:{large},{largeLabels}", "--classifier", files["c.onnx"]);
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, "--target", "(1, 12, 12)");
+
+        // Labels outside the classes (the null class 3 included) are refused naming the file.
+        using (NpyFile asked = NpyFile.CreateInt64(files["s.labels.npy"], [24], overwrite: true))
+        {
+            asked.Write([.. Enumerable.Range(0, 24).Select(i => i == 5 ? 3L : i % 3)]);
+            asked.Commit();
+        }
+
+        (code, _, error) = CommandLine.RuntimeWithOutput("evaluate", "--samples", files["s.npy"], "--target", set, "--classifier", files["c.onnx"], "--train-images", "24");
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, "s.labels.npy", "class 3 is not one of the target's classes");
     }
 }
