@@ -36,7 +36,14 @@ public static class ImageTargets
                 }
             }
 
-            return new ImageDataset(FashionMnist, IdxFile.ReadImages(images), IdxFile.ReadLabels(labels), FashionMnistClasses, labels);
+            byte[] read = IdxFile.ReadLabels(labels);
+            int outside = Array.FindIndex(read, c => c >= FashionMnistClasses.Count);
+            if (outside >= 0)
+            {
+                throw new DataFormatException(labels, $"label {read[outside]} of item {outside} is not one of Fashion-MNIST's {FashionMnistClasses.Count} classes");
+            }
+
+            return new ImageDataset(FashionMnist, IdxFile.ReadImages(images), read, FashionMnistClasses, labels);
         }
 
         string[] paths = name[IdxPrefix.Length..].Split(',', 2);

@@ -17,25 +17,26 @@ public static class IdxFile
     private const int ImagesMagic = 0x00000803;
     private const int LabelsMagic = 0x00000801;
 
-    public static IdxImages ReadImages(string path)
+    // A gzip inflates to at most what its header promises, and that to at most this: 20 times Fashion-MNIST's training
+    // images. A decompression bomb is refused before its bytes are inflated.
+    public const long MaxBytes = 1L << 30;
+
+    public static IdxImages ReadImages(string path) => Read(path, stream =>
     {
-        byte[] bytes = ReadAll(path);
-        int[] dims = Header(bytes, path, ImagesMagic, "images (unsigned bytes, three dimensions)");
+        int[] dims = Header(stream, path, ImagesMagic, "images (unsigned bytes, three dimensions)");
         if (dims[0] < 1 || dims[1] < 1 || dims[2] < 1 || dims[1] > 4096 || dims[2] > 4096)
         {
             throw new DataFormatException(path, $"holds {dims[0]} images of {dims[1]}x{dims[2]} pixels, which is not a usable image set");
         }
 
-        long size = (long)dims[0] * dims[1] * dims[2];
-        return new IdxImages(dims[0], dims[1], dims[2], Body(bytes, path, 16, size, "pixels"));
-    }
+        return new IdxImages(dims[0], dims[1], dims[2], Body(stream, path, (long)dims[0] * dims[1] * dims[2], "pixels"));
+    });
 
-    public static byte[] ReadLabels(string path)
+    public static byte[] ReadLabels(string path) => Read(path, stream =>
     {
-        byte[] bytes = ReadAll(path);
-        int[] dims = Header(bytes, path, LabelsMagic, "labels (unsigned bytes, one dimension)");
-        return Body(bytes, path, 8, dims[0], "labels");
-    }
+        int[] dims = Header(stream, path, LabelsMagic, "labels (unsigned bytes, one dimension)");
+        return dims[0] >= 1 ? Body(stream, path, dims[0], "labels") : throw new DataFormatException(path, $"holds {dims[0]} labels, which is not a usable label set");
+    });
 
     /// <summary>Writes images or labels as IDX (uncompressed): what the tests build their fixtures with.</summary>
     public static byte[] Encode(IdxImages images)
@@ -58,21 +59,17 @@ public static class IdxFile
         return bytes;
     }
 
-    private static byte[] ReadAll(string path)
+    // The file as it is, or inflated as it is read when it is gzip.
+    private static T Read<T>(string path, Func<Stream, T> read)
     {
         InputFile.RequireReadable(path);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        bool gzip = file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
+        file.Position = 0;
         try
         {
-            byte[] raw = File.ReadAllBytes(path);
-            if (raw.Length < 2 || raw[0] != 0x1f || raw[1] != 0x8b)
-            {
-                return raw;
-            }
-
-            using var gzip = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
-            using var inflated = new MemoryStream();
-            gzip.CopyTo(inflated);
-            return inflated.ToArray();
+            using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
+            return read(stream);
         }
         catch (InvalidDataException e)
         {
@@ -80,12 +77,14 @@ public static class IdxFile
         }
     }
 
-    private static int[] Header(byte[] bytes, string path, int magic, string what)
+    private static int[] Header(Stream stream, string path, int magic, string what)
     {
         int rank = magic & 0xff;
-        if (bytes.Length < 4 + 4 * rank)
+        var bytes = new byte[4 + 4 * rank];
+        int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        if (read < bytes.Length)
         {
-            throw new DataFormatException(path, $"is too short for an IDX header ({bytes.Length} bytes)");
+            throw new DataFormatException(path, $"is too short for an IDX header ({read} bytes)");
         }
 
         int found = BinaryPrimitives.ReadInt32BigEndian(bytes);
@@ -97,13 +96,15 @@ public static class IdxFile
         return Enumerable.Range(0, rank).Select(i => BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * i))).ToArray();
     }
 
-    private static byte[] Body(byte[] bytes, string path, int offset, long size, string what)
+    private static byte[] Body(Stream stream, string path, long size, string what)
     {
-        if (bytes.Length - offset < size)
+        if (size > MaxBytes)
         {
-            throw new DataFormatException(path, $"is truncated: its header promises {size} {what}, the file holds {bytes.Length - offset}");
+            throw new DataFormatException(path, $"promises {size} {what}, more than the {MaxBytes >> 30} GiB this reader takes");
         }
 
-        return bytes.AsSpan(offset, (int)size).ToArray();
+        var bytes = new byte[size];
+        int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        return read == size ? bytes : throw new DataFormatException(path, $"is truncated: its header promises {size} {what}, the file holds {read}");
     }
 }

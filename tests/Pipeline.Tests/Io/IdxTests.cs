@@ -68,6 +68,52 @@ public sealed class IdxTests
     }
 
     [TestMethod]
+    [DataRow(0)]
+    [DataRow(-3)]
+    public void ALabelFileOfZeroOrNegativeCountIsRefused(int count)
+    {
+        using var files = new TestFiles();
+        byte[] bytes = [0, 0, 8, 1, .. BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(count)), 1, 2];
+        File.WriteAllBytes(files["labels.idx"], bytes);
+        var e = Assert.ThrowsExactly<DataFormatException>(() => IdxFile.ReadLabels(files["labels.idx"]));
+        StringAssert.Contains(e.Message, $"holds {count} labels");
+    }
+
+    [TestMethod]
+    public void AGzipBombIsRefusedBeforeItIsInflated()
+    {
+        using var files = new TestFiles();
+        // 60000 images of 4096x4096 promised: 1 TB, from a file of a few hundred bytes.
+        byte[] header = [0, 0, 8, 3, .. new[] { 60000, 4096, 4096 }.SelectMany(d => BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(d)))];
+        string bomb = Write(files, "bomb.idx", [.. header, .. new byte[100_000]], gzip: true);
+        Assert.IsTrue(new FileInfo(bomb).Length < 2000);
+        var e = Assert.ThrowsExactly<DataFormatException>(() => IdxFile.ReadImages(bomb));
+        StringAssert.Contains(e.Message, "more than the 1 GiB");
+
+        // A header that promises little, followed by a long tail: only what it promises is inflated.
+        byte[] small = IdxFile.Encode(new IdxImages(2, 2, 2, [1, 2, 3, 4, 5, 6, 7, 8]));
+        string tail = Write(files, "tail.idx", [.. small, .. new byte[50_000_000]], gzip: true);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        IdxImages read = IdxFile.ReadImages(tail);
+        Assert.IsTrue(GC.GetAllocatedBytesForCurrentThread() - before < 5_000_000, "the tail was inflated");
+        CollectionAssert.AreEqual(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }, read.Pixels);
+    }
+
+    [TestMethod]
+    public void FashionMnistLabelsOutsideItsTenClassesAreRefused()
+    {
+        using var files = new TestFiles();
+        (string images, _) = Fixture(files, count: 12, size: 28);
+        byte[] labels = [.. Enumerable.Range(0, 12).Select(i => (byte)(i == 7 ? 12 : i % 10))];
+        string folder = Path.GetDirectoryName(images)!;
+        File.Copy(images, Path.Combine(folder, "train-images-idx3-ubyte.gz"));
+        Write(files, "train-labels-idx1-ubyte", IdxFile.Encode(labels), gzip: true);
+        var e = Assert.ThrowsExactly<DataFormatException>(() => ImageTargets.Load(ImageTargets.FashionMnist, folder));
+        StringAssert.Contains(e.Message, "train-labels-idx1-ubyte.gz");
+        StringAssert.Contains(e.Message, "label 12");
+    }
+
+    [TestMethod]
     public void MalformedFilesNameTheFileAndWhatIsWrong()
     {
         using var files = new TestFiles();
