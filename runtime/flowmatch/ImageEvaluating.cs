@@ -19,6 +19,17 @@ public static class ImageEvaluating
             throw new UserInputException($"{samplesPath}: shape ({string.Join(", ", shape)}) is not images [N, C, H, W]");
         }
 
+        if (shape[0] == 0)
+        {
+            throw new UserInputException($"{samplesPath}: holds no images");
+        }
+
+        int bad = Array.FindIndex(images, v => !float.IsFinite(v));
+        if (bad >= 0)
+        {
+            throw new UserInputException($"{samplesPath}: image {bad / (images.Length / shape[0])} has a pixel that is not finite ({images[bad]})");
+        }
+
         using var classifier = new FeatureClassifier(classifierPath);
         if (!shape[1..].Select(s => (int)s).SequenceEqual(classifier.Shape))
         {

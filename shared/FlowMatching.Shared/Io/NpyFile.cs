@@ -11,7 +11,7 @@ namespace FlowMatching.Io;
 /// literal with the dtype, order and shape, padded with spaces to 64 bytes, then the little-endian data.
 /// numpy reads it with np.load. Written atomically, element by element as the samples come.
 /// </summary>
-public sealed partial class NpyFile : IDisposable
+public sealed class NpyFile : IDisposable
 {
     // The magic's first byte is 0x93, which a UTF-8 string literal would write as two bytes.
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
@@ -108,35 +108,85 @@ public sealed partial class NpyFile : IDisposable
         _written += count;
     }
 
+    // The header in any form NumPy writes or reads: versions 1 to 3, its keys in any order, quotes of either kind,
+    // spaces anywhere, Python 2's long integers (2L) in the shape.
     private static (long[] Shape, byte[] Data) Read(string path, string descr)
     {
         InputFile.RequireReadable(path);
+        long length = new FileInfo(path).Length;
+        if (length > Array.MaxLength)
+        {
+            throw new DataFormatException(path, $"is {length >> 20} MB, more than the 2 GB one .npy read takes; split the samples (sample --offset)");
+        }
+
         byte[] bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic) || bytes[6] != 1)
+        int version = bytes.Length >= 10 && bytes.AsSpan(0, 6).SequenceEqual(Magic) ? bytes[6] : 0;
+        if (version is not (1 or 2 or 3) || (version > 1 && bytes.Length < 12))
         {
-            throw new DataFormatException(path, "is not a version 1 .npy file");
+            throw new DataFormatException(path, "is not a .npy file (NumPy's format, versions 1 to 3)");
         }
 
-        int headerLength = BitConverter.ToUInt16(bytes, 8);
-        string header = Encoding.ASCII.GetString(bytes, 10, Math.Min(headerLength, bytes.Length - 10));
-        Match match = HeaderPattern().Match(header);
-        if (!match.Success || match.Groups["descr"].Value != descr || match.Groups["fortran"].Value != "False")
+        long headerLength = version == 1 ? BitConverter.ToUInt16(bytes, 8) : BitConverter.ToUInt32(bytes, 8);
+        int prefix = version == 1 ? 10 : 12;
+        if (prefix + headerLength > bytes.Length)
         {
-            throw new DataFormatException(path, $"is not a C-ordered {descr} array (header: {header.Trim()})");
+            throw new DataFormatException(path, $"is truncated inside its header ({bytes.Length} bytes, the header promises {prefix + headerLength})");
         }
 
-        long[] shape = match.Groups["shape"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        long size = shape.Aggregate(1L, (a, b) => a * b) * (descr == "<f4" ? 4 : 8);
-        int start = 10 + headerLength;
+        string header = (version == 3 ? Encoding.UTF8 : Encoding.ASCII).GetString(bytes, prefix, (int)headerLength).Trim();
+        string? found = Entry(header, "descr", @"['""](?<v>[^'""]*)['""]");
+        string? fortran = Entry(header, "fortran_order", @"(?<v>True|False)");
+        string? dims = Entry(header, "shape", @"\((?<v>[^)]*)\)");
+        if (found is null || fortran is null || dims is null)
+        {
+            throw new DataFormatException(path, $"has a header without descr, fortran_order and shape: {header}");
+        }
+
+        if (found != descr || fortran != "False")
+        {
+            string what = descr == "<f4" ? "float32 ('<f4')" : "int64 ('<i8')";
+            throw new DataFormatException(path, $"holds a {(fortran == "True" ? "Fortran-ordered " : "")}'{found}' array; expected C-ordered {what}");
+        }
+
+        long[] shape = Shape(dims, path);
+        long size;
+        try
+        {
+            size = checked(shape.Aggregate(1L, (a, b) => a * b) * (descr == "<f4" ? 4 : 8));
+        }
+        catch (OverflowException)
+        {
+            throw new DataFormatException(path, $"has a shape ({string.Join(", ", shape)}) whose size overflows");
+        }
+
+        long start = prefix + headerLength;
         if (bytes.Length - start != size)
         {
             throw new DataFormatException(path, $"holds {bytes.Length - start} data bytes, its shape ({string.Join(", ", shape)}) needs {size}");
         }
 
-        return (shape, bytes[start..]);
+        return (shape, bytes[(int)start..]);
     }
 
-    [GeneratedRegex(@"'descr':\s*'(?<descr>[^']*)',\s*'fortran_order':\s*(?<fortran>\w+),\s*'shape':\s*\((?<shape>[^)]*)\)")]
-    private static partial Regex HeaderPattern();
+    private static string? Entry(string header, string key, string value)
+    {
+        Match match = Regex.Match(header, $@"['""]{key}['""]\s*:\s*{value}");
+        return match.Success ? match.Groups["v"].Value : null;
+    }
+
+    private static long[] Shape(string dims, string path)
+    {
+        string[] parts = dims.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var shape = new long[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            string part = parts[i].TrimEnd('L', 'l');
+            if (!long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out shape[i]))
+            {
+                throw new DataFormatException(path, $"has a shape ({dims}) that is not whole numbers");
+            }
+        }
+
+        return shape;
+    }
 }
