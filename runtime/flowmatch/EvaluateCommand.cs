@@ -13,14 +13,14 @@ public static class EvaluateCommand
 {
     public static Command Create()
     {
-        Option<string> samples = new("--samples") { Description = "samples CSV to evaluate", Required = true };
-        Option<string> target = CliOptions.Option("--target", $"target distribution: {string.Join("|", TargetCatalog.Names)}", "gmm8");
+        Option<string> samples = new("--samples") { Description = "samples to evaluate: points as CSV, images as .npy", Required = true };
+        Option<string> target = CliOptions.Option("--target", $"target distribution: {string.Join("|", TargetCatalog.All)} (image samples: the default is fashion-mnist)", "gmm8");
         Option<long> seed = CliOptions.Option("--seed", "seed of the fresh target samples", 12345L);
         Option<int> maxPoints = CliOptions.Option("--max-points", "evaluate at most this many samples (pairwise statistics cost n^2)", 20000);
         Option<int> draws = CliOptions.Option("--target-draws", "average the discrepancies over this many independent target sets (one set alone scatters by tens of percent)", SampleEvaluation.DefaultTargetDraws);
         Option<string?> report = CliOptions.Option<string?>("--report", "also write the figures as JSON here");
         Option<bool> force = CliOptions.Option("--force", "overwrite an existing report", false);
-        Option<string> classifier = CliOptions.Option("--classifier", "image samples: the feature classifier (flowmatch-trainer classifier)", Path.Combine("models", "fashion-mnist-classifier.onnx"));
+        Option<string> classifier = CliOptions.Option("--classifier", "image samples: the feature classifier, a shipped model's name or a file (flowmatch-trainer classifier)", "fashion-mnist-classifier");
         Option<string?> data = CliOptions.Option<string?>("--data", "image samples: the folder of Fashion-MNIST's files");
         Option<int> trainCount = CliOptions.Option("--train-images", "image samples: training images for the memorisation reference", 10000);
         var command = new Command("evaluate", "Energy distance and MMD against fresh target samples (beside their noise floors), and mode or square coverage")
@@ -29,17 +29,30 @@ public static class EvaluateCommand
         };
         command.SetAction((parse, cancellation) =>
         {
+            string targetName = parse.GetValue(target)!;
             if (parse.GetValue(samples)!.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
             {
                 parse.Refuse("applies to point samples (CSV)", seed, maxPoints, draws);
-                ImageEvaluation images = ImageEvaluating.Measure(parse.GetValue(samples)!, parse.GetValue(target)!, parse.GetValue(data), parse.GetValue(classifier)!, parse.InRange(trainCount, 10, 60000), cancellation);
+                // Image samples are scored against an image target; the option's default is the point one.
+                targetName = parse.IsGiven(target) ? targetName : ImageTargets.FashionMnist;
+                if (!ImageTargets.IsImageTarget(targetName))
+                {
+                    throw new UserInputException($"--target {targetName}: a point target, and {parse.GetValue(samples)} holds images; give an image target ({string.Join(", ", ImageTargets.Names)})");
+                }
+
+                ImageEvaluation images = ImageEvaluating.Measure(parse.GetValue(samples)!, targetName, parse.GetValue(data), ShippedModels.Resolve(parse.GetValue(classifier)!), parse.InRange(trainCount, 10, 60000), cancellation);
                 Console.Out.Write(ImageEvaluating.Summary(parse.GetValue(samples)!, images));
                 WriteReport(parse, report, force, images);
                 return 0;
             }
 
             parse.Refuse("applies to image samples (.npy)", classifier, data, trainCount);
-            IDistribution distribution = TargetCatalog.Parse(parse.GetValue(target)!);
+            if (ImageTargets.IsImageTarget(targetName))
+            {
+                throw new UserInputException($"--target {targetName}: an image target, and {parse.GetValue(samples)} holds points (CSV); evaluate the images' .npy");
+            }
+
+            IDistribution distribution = TargetCatalog.Parse(targetName);
             string path = parse.GetValue(samples)!;
             PointSet points = PointCsv.Read(path, distribution.Dimension);
             int limit = parse.InRange(maxPoints, 10, 1_000_000);

@@ -116,7 +116,7 @@ public sealed class NpyFile : IDisposable
         long length = new FileInfo(path).Length;
         if (length > Array.MaxLength)
         {
-            throw new DataFormatException(path, $"is {length >> 20} MB, more than the 2 GB one .npy read takes; split the samples (sample --offset)");
+            throw new DataFormatException(path, $"is {length >> 20} MB, more than the 2 GB one .npy read takes; split the samples across files by their index ranges");
         }
 
         byte[] bytes = File.ReadAllBytes(path);

@@ -99,6 +99,21 @@ public sealed class CommandLineErrorTests
     }
 
     [TestMethod]
+    public void SamplesAndATargetOfTheOtherKindAreRefusedNamingBoth()
+    {
+        using var files = new TestFiles();
+        FlowMatching.Io.NpyFile.Save(files["s.npy"], [12, 1, 28, 28], new float[12 * 784], overwrite: false);
+        var (code, error) = CommandLine.Runtime("evaluate", "--samples", files["s.npy"], "--target", "gmm8");
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, "--target gmm8", "a point target", "s.npy holds images");
+
+        string points = files.Write("p.csv", "x0,x1\n0,1\n");
+        (code, error) = CommandLine.Runtime("evaluate", "--samples", points, "--target", "fashion-mnist");
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, "--target fashion-mnist", "an image target", "p.csv holds points");
+    }
+
+    [TestMethod]
     public void AWordFarFromEveryFlagGetsNoGuess()
     {
         var (code, error) = CommandLine.Runtime("sample", "--completely-unrelated", "1");
