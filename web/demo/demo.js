@@ -2,6 +2,8 @@
 import { loadModel, ort } from '../src/index.js';
 
 ort.env.wasm.wasmPaths = new URL('./', import.meta.url).href;
+// The package itself, for the browser console and the parity test: flowmatch.loadModel(url).then(m => m.sample({ n: 10 })).
+globalThis.flowmatch = { loadModel };
 ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency ?? 1) : 1;
 
 const $ = (id) => document.getElementById(id);

@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import sirv from 'sirv';
 import { buildDemo, dist } from '../demo/build.js';
+import { flowmatch, maxAbsDifference, modelPath, readCsv, readNpy } from './csharp-runtime.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOT = path.resolve(dist, '../test-output/demo.png');
@@ -93,6 +94,30 @@ test('gmm8 in the page: a scatter of samples on the canvas', async () => {
   });
   assert.ok(dark > 1000, `only ${dark} pixels marked`);
   console.log(`page: 2000 gmm8 samples (Euler 80) in ${seconds.toFixed(2)} s, ${Math.round(2000 / seconds)} samples/s`);
+});
+
+// Same seed, same samples in the browser: the page's package against what the C# runtime writes now.
+async function sampledInPage(model, options) {
+  return page.evaluate(async ({ model, options }) => {
+    const loaded = await globalThis.flowmatch.loadModel(new URL(`models/${model}`, location.href).href, { name: model });
+    const result = await loaded.sample(options);
+    await loaded.release();
+    return Array.from(result.samples);
+  }, { model, options });
+}
+
+test('in the browser, gmm8-reflow and guided fashion-mnist give the C# runtime\'s samples for the same seed and indices', async () => {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'flowmatch-page-parity-'));
+  try {
+    flowmatch('sample', '--model', modelPath('gmm8-reflow.onnx'), '--n', '200', '--seed', '3', '--offset', '11', '--out', path.join(scratch, 'r.csv'));
+    const points = maxAbsDifference(await sampledInPage('gmm8-reflow.onnx', { n: 200, seed: 3, offset: 11 }), readCsv(path.join(scratch, 'r.csv')));
+    flowmatch('sample', '--model', modelPath('fashion-mnist.onnx'), '--class', 'all', '--n', '4', '--seed', '5', '--offset', '7', '--out', path.join(scratch, 'f.npy'));
+    const images = maxAbsDifference(await sampledInPage('fashion-mnist.onnx', { n: 4, seed: 5, offset: 7, classes: 'all' }), readNpy(path.join(scratch, 'f.npy')).data);
+    console.log(`page: max |browser - C#| = ${points.toExponential(2)} (gmm8-reflow), ${images.toExponential(2)} (fashion-mnist guided)`);
+    assert.ok(points <= 1e-4 && images <= 1e-4, `max |browser - C#|: ${points}, ${images}`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 });
 
 test('a malformed model file is shown on the page as the package\'s message', async () => {
