@@ -30,6 +30,7 @@ public static class EvaluateCommand
         command.SetAction((parse, cancellation) =>
         {
             string targetName = parse.GetValue(target)!;
+            InputGuard.RefuseOverwriting([("--report", parse.GetValue(report))], [("--samples", parse.GetValue(samples)), ("--target", targetName.StartsWith(TargetCatalog.CsvPrefix, StringComparison.Ordinal) ? targetName[TargetCatalog.CsvPrefix.Length..] : null)]);
             if (parse.GetValue(samples)!.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
             {
                 parse.Refuse("applies to point samples (CSV)", seed, maxPoints, draws);

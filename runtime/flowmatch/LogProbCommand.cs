@@ -50,6 +50,7 @@ public static class LogProbCommand
             };
             options.Solver.Validate();
             using VelocityModel model = modelOptions.OpenVelocity(parse);
+            InputGuard.RefuseOverwriting([("--out", parse.GetValue(output))], [("--in", parse.GetValue(input)), ("--model", model.Source)]);
             int d = model.Dimension;
             options.Validate(d);
             PointSet points = PointCsv.Read(parse.GetValue(input)!, d);

@@ -59,6 +59,20 @@ public sealed class InputOverwriteTests
         Assert.IsFalse(File.Exists(files["m.onnx"]));
     }
 
+    [TestMethod]
+    public void LogprobAndEvaluateRefuseToWriteOverTheirInput()
+    {
+        using var files = new TestFiles();
+        string points = files.Write("points.csv", "x0,x1\n0.1,0.2\n0.3,0.4\n");
+        var (code, error) = CommandLine.Runtime("logprob", "--model", "exact:gmm8", "--in", points, "--out", points, "--force");
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, "--out", "--in");
+        (code, error) = CommandLine.Runtime("evaluate", "--samples", points, "--report", points, "--force");
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, "--report", "--samples");
+        Assert.AreEqual("x0,x1\n0.1,0.2\n0.3,0.4\n", File.ReadAllText(points));
+    }
+
     private static void Link(string target, string link, bool symbolic)
     {
         if (symbolic)
