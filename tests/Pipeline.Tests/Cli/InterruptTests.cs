@@ -74,6 +74,7 @@ public sealed class InterruptTests
     [DataRow(15, 143, "sample")]
     [DataRow(15, 143, "logprob")]
     [DataRow(2, 130, "autoguided sample")]
+    [DataRow(1, 129, "evaluate")]
     public void SignalStopsARuntimeCommandAndRemovesItsTemporaryFile(int signal, int exitCode, string command)
     {
         using var files = new TestFiles();
@@ -82,6 +83,7 @@ public sealed class InterruptTests
             "sample" => ["sample", "--model", "exact:gmm8", "--n", "50000000", "--chunk", "20000", "--out", files["out.csv"]],
             "autoguided sample" => ["sample", "--model", RepositoryFiles.Path("models", "gmm8.onnx"), "--weak-model", RepositoryFiles.Path("models", "gmm8-reflow.onnx"),
                 "--autoguidance", "1.5", "--provider", "cpu", "--n", "50000000", "--out", files["out.csv"]],
+            "evaluate" => ["evaluate", "--samples", Points(files, 20000), "--target", "gmm8", "--target-draws", "100", "--report", files["out.csv"]],
             _ => ["logprob", "--model", "exact:gmm8", "--in", Points(files, 400000), "--chunk", "2000", "--out", files["out.csv"]],
         };
         using var runtime = ChildProcess.Start("flowmatch", args);
@@ -89,7 +91,21 @@ public sealed class InterruptTests
         Assert.IsTrue(runtime.WaitForExit(30000), "the runtime did not stop after the signal");
         Assert.AreEqual(exitCode, runtime.ExitCode, runtime.Error);
         StringAssert.Contains(runtime.Error, "stopped by SIG");
-        CollectionAssert.AreEquivalent(command == "logprob" ? new[] { "x.csv" } : Array.Empty<string>(), files.Files.ToArray());
+        CollectionAssert.AreEquivalent(command is "logprob" or "evaluate" ? new[] { "x.csv" } : Array.Empty<string>(), files.Files.ToArray());
+    }
+
+    [TestMethod]
+    [Timeout(120000, CooperativeCancellation = true)]
+    public void SignalStopsTheClassifiersTrainingAndLeavesNoModel()
+    {
+        using var files = new TestFiles();
+        (string images, string labels) = IdxTests.Fixture(files, count: 24);
+        string set = $"idx:{images},{labels}";
+        using var trainer = ChildProcess.Start("flowmatch-trainer", ["classifier", "--target", set, "--test", set, "--steps", "1000000", "--batch", "8", "--out", files["c.onnx"]]);
+        trainer.SignalOnceWorking(15);
+        Assert.IsTrue(trainer.WaitForExit(30000), "the classifier's training did not stop after SIGTERM");
+        Assert.AreEqual(143, trainer.ExitCode, trainer.Error);
+        CollectionAssert.AreEquivalent(new[] { Path.GetFileName(images), Path.GetFileName(labels) }, files.Files.ToArray());
     }
 
     // The adapted time grid's dopri5 pilot on the image model takes about 40 s here: the signal comes a few seconds in.
