@@ -54,6 +54,21 @@ public sealed class NpyTests
     }
 
     [TestMethod]
+    public void AFileOver2GBIsRefusedBeforeItIsRead()
+    {
+        using var files = new TestFiles();
+        // Sparse: 2.2 GB long, next to nothing on disk.
+        using (var file = new FileStream(files["big.npy"], FileMode.CreateNew))
+        {
+            file.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
+            file.SetLength(2_200_000_000);
+        }
+
+        var e = Assert.ThrowsExactly<DataFormatException>(() => NpyFile.ReadFloat32(files["big.npy"]));
+        StringAssert.Contains(e.Message, "more than the 2 GB");
+    }
+
+    [TestMethod]
     public void ImagesWithANonFinitePixelAreRefusedByEvaluate()
     {
         using var files = new TestFiles();
