@@ -75,6 +75,7 @@ public sealed class InterruptTests
     [DataRow(15, 143, "logprob")]
     [DataRow(2, 130, "autoguided sample")]
     [DataRow(1, 129, "evaluate")]
+    [DataRow(15, 143, "plot image-path")]
     public void SignalStopsARuntimeCommandAndRemovesItsTemporaryFile(int signal, int exitCode, string command)
     {
         using var files = new TestFiles();
@@ -83,15 +84,39 @@ public sealed class InterruptTests
             "sample" => ["sample", "--model", "exact:gmm8", "--n", "50000000", "--chunk", "20000", "--out", files["out.csv"]],
             "autoguided sample" => ["sample", "--model", RepositoryFiles.Path("models", "gmm8.onnx"), "--weak-model", RepositoryFiles.Path("models", "gmm8-reflow.onnx"),
                 "--autoguidance", "1.5", "--provider", "cpu", "--n", "50000000", "--out", files["out.csv"]],
+            "plot image-path" => ["plot", "image-path", "--model", "fashion-mnist", "--class", "all", "--n", "100", "--steps", "400", "--out", files["out.png"]],
             "evaluate" => ["evaluate", "--samples", Points(files, 20000), "--target", "gmm8", "--target-draws", "100", "--report", files["out.csv"]],
             _ => ["logprob", "--model", "exact:gmm8", "--in", Points(files, 400000), "--chunk", "2000", "--out", files["out.csv"]],
         };
         using var runtime = ChildProcess.Start("flowmatch", args);
-        runtime.SignalOnceWorking(signal);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (command == "plot image-path")
+        {
+            // It shows no progress line to wait for: a few seconds in, it is integrating.
+            runtime.SignalWhen(() => clock.Elapsed > TimeSpan.FromSeconds(4), signal);
+        }
+        else
+        {
+            runtime.SignalOnceWorking(signal);
+        }
+
         Assert.IsTrue(runtime.WaitForExit(30000), "the runtime did not stop after the signal");
         Assert.AreEqual(exitCode, runtime.ExitCode, runtime.Error);
         StringAssert.Contains(runtime.Error, "stopped by SIG");
         CollectionAssert.AreEquivalent(command is "logprob" or "evaluate" ? new[] { "x.csv" } : Array.Empty<string>(), files.Files.ToArray());
+    }
+
+    [TestMethod]
+    [Timeout(120000, CooperativeCancellation = true)]
+    public void SignalStopsAReflowWhileItsTeacherSamples()
+    {
+        using var files = new TestFiles();
+        using var trainer = ChildProcess.Start("flowmatch-trainer", ["reflow", "--teacher", RepositoryFiles.Path("models", "gmm8.onnx"), "--pairs", "2000000", "--steps", "100000", "--out", files["r.onnx"]]);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        trainer.SignalWhen(() => clock.Elapsed > TimeSpan.FromSeconds(4), 15);
+        Assert.IsTrue(trainer.WaitForExit(30000), "reflow did not stop after SIGTERM");
+        Assert.AreEqual(143, trainer.ExitCode, trainer.Error);
+        Assert.AreEqual(0, files.Files.Count(), string.Join(", ", files.Files));
     }
 
     [TestMethod]
