@@ -23,5 +23,5 @@ float[] images = [.. chunks.SelectMany(c => c.Points)];
 long[] classes = [.. chunks.SelectMany(c => c.Classes!)];
 NpyFile.Save(output, [count, .. model.SampleShape], images, overwrite: true);
 IReadOnlyList<double> range = model.Contract!.ValueRange;
-ImageGrid.Save(Path.ChangeExtension(output, ".png"), images, model.SampleShape, classes, (range[0], range[1]), overwrite: true);
+ImageGrid.Save(Path.ChangeExtension(output, ".png"), images, model.SampleShape, classes, (range[0], range[1]), overwrite: true, classNames: model.Contract.ClassNames);
 Console.WriteLine($"wrote {count} images of {model.Contract.ClassNames.Count} classes to {output} and {Path.ChangeExtension(output, ".png")}");

@@ -60,7 +60,7 @@ public static class ImageSampling
             }
         });
         (double, double) range = model.Contract?.ValueRange is [var low, var high] ? (low, high) : (-1, 1);
-        ImageGrid.Save($"{stem}.png", [.. shown], model.SampleShape, conditional ? [.. shownClasses] : null, range, force);
+        ImageGrid.Save($"{stem}.png", [.. shown], model.SampleShape, conditional ? [.. shownClasses] : null, range, force, classNames: model.Contract?.ClassNames);
         images.Commit();
         labels?.Commit();
         if (!conditional)

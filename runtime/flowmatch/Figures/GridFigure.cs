@@ -12,11 +12,12 @@ public static class GridFigure
     {
         Option<string> samples = new("--samples") { Description = "images as NumPy .npy, float32 [N, C, H, W] (as flowmatch sample writes them)", Required = true };
         Option<string?> labels = CliOptions.Option<string?>("--labels", "their classes, int64 [N] (NAME.labels.npy): a row per class; none: a square grid");
+        Option<string?> names = CliOptions.Option<string?>("--class-names", "NAME,NAME,...: the classes' names in class order, drawn beside their rows; default: the class numbers");
         Option<string> range = CliOptions.Option("--range", "LOW,HIGH: the pixel values drawn black and white (the model's data range)", "-1,1");
         Option<int> scale = CliOptions.Option("--scale", "screen pixels per image pixel", 3);
         Option<string> output = new("--out") { Description = "PNG file to write", Required = true };
         Option<bool> force = CliOptions.Option("--force", "overwrite an existing image", false);
-        var command = new Command("grid", "Draw image samples (.npy) as a PNG grid") { samples, labels, range, scale, output, force };
+        var command = new Command("grid", "Draw image samples (.npy) as a PNG grid") { samples, labels, names, range, scale, output, force };
         command.SetAction((parse, cancellation) =>
         {
             string path = parse.GetValue(samples)!;
@@ -44,7 +45,7 @@ public static class GridFigure
             }
 
             InputGuard.RefuseOverwriting([("--out", outPath)], [("--samples", path), ("--labels", parse.GetValue(labels))]);
-            ImageGrid.Save(outPath, values, [(int)shape[1], (int)shape[2], (int)shape[3]], classes, pixels, parse.GetValue(force), parse.InRange(scale, 1, 32));
+            ImageGrid.Save(outPath, values, [(int)shape[1], (int)shape[2], (int)shape[3]], classes, pixels, parse.GetValue(force), parse.InRange(scale, 1, 32), parse.GetValue(names)?.Split(','));
             Console.Error.WriteLine($"{RuntimeCommands.Name}: wrote {outPath} ({Math.Min(shape[0], ImageGrid.MaxImages)} of {shape[0]} images)");
             return 0;
         });
