@@ -46,9 +46,9 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor, Tensor>
 
     public override Tensor forward(Tensor x, Tensor embedded)
     {
-        Tensor h = conv1.forward(nn.functional.silu(norm1.forward(x)));
+        Tensor h = Convolution.Apply(conv1, nn.functional.silu(norm1.forward(x)));
         h = h + embedding.forward(nn.functional.silu(embedded)).unsqueeze(-1).unsqueeze(-1);
-        h = conv2.forward(nn.functional.silu(norm2.forward(h)));
-        return (skip?.forward(x) ?? x) + h;
+        h = Convolution.Apply(conv2, nn.functional.silu(norm2.forward(h)));
+        return (skip is null ? x : Convolution.Apply(skip, x)) + h;
     }
 }

@@ -74,13 +74,13 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor, Tensor>, IFieldNetw
             embedded = embedded + classes.forward(y);
         }
 
-        Tensor h = input.forward(x);
+        Tensor h = Convolution.Apply(input, x);
         var skips = new List<Tensor>();
         for (int level = 0; level < down.Count; level++)
         {
             h = down[level].forward(h, embedded);
             skips.Add(h);
-            h = downsample[level].forward(h);
+            h = Convolution.Apply(downsample[level], h);
         }
 
         foreach (ResidualBlock block in middle)
@@ -94,7 +94,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor, Tensor>, IFieldNetw
             h = up[i].forward(cat([h, skips[^(i + 1)]], 1), embedded);
         }
 
-        return output.forward(nn.functional.silu(outputNorm.forward(h)));
+        return Convolution.Apply(output, nn.functional.silu(outputNorm.forward(h)));
     }
 
     /// <summary>Every parameter by its module path (input.weight, down.0.conv1.bias, ...) with its shape, for the exporter.</summary>
