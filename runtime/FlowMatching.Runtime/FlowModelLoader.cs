@@ -62,6 +62,11 @@ internal static class FlowModelLoader
                 return new SamplerGraphModel(path, new OnnxSamplerGraph(sessions, method, path), contract, cuda ? "CUDA" : "CPU");
             }
 
+            if (contract is not null && options.Description is not null)
+            {
+                throw new InvalidSettingException(nameof(ModelLoadOptions.Description), $"{path} carries its own metadata (classes, pixel range); a description applies only to models without it");
+            }
+
             var signature = OnnxSignature.Resolve(session, path);
             if (contract is not null && contract.Dimension != signature.Dimension)
             {
@@ -71,20 +76,21 @@ internal static class FlowModelLoader
             IInterpolant interpolant = ResolveInterpolant(path, contract, options.Interpolant);
             string provider = cuda ? "CUDA" : "CPU";
             string origin = contract is null ? $"no flowmatching metadata, assuming the {interpolant.Name} interpolant" : $"target {contract.Target}, {interpolant.Name} interpolant";
-            options.Logger.LogInformation("{Path} on ONNX Runtime {Provider} ({Origin}, d = {Dimension}), {Threads} thread(s)", path, provider, origin, signature.Dimension, threads);
-            if (signature.ClassInput is not null && contract?.NullClass is null)
+            if (contract is null && (options.Description is not null || signature.ClassInput is not null))
             {
-                throw new ModelContractException(path, "takes classes y but carries no flowmatching class metadata, so its null class is unknown");
+                contract = (options.Description ?? new ModelDescription()).ToContract(path, signature, InterpolantCatalog.TryParse(interpolant.Name, out InterpolantKind kind) ? kind : null, session.ModelMetadata.ProducerName);
+                origin = $"no flowmatching metadata; as described: {contract.Classes} classes, null class {contract.NullClass?.ToString() ?? "none"}, {interpolant.Name} interpolant";
             }
 
-            int classes = signature.ClassInput is null ? 0 : contract!.NullClass!.Value;
-            parts.Add(new OnnxVelocityField(session, signature, rebindEachEvaluation: cuda, classes, path));
+            options.Logger.LogInformation("{Path} on ONNX Runtime {Provider} ({Origin}, d = {Dimension}), {Threads} thread(s)", path, provider, origin, signature.Dimension, threads);
+            int classes = signature.ClassInput is null ? 0 : contract!.Classes;
+            parts.Add(new OnnxVelocityField(session, signature, rebindEachEvaluation: cuda, classes, path, contract?.NullClass));
             if (classes > 0)
             {
                 RequireClassEmbedding(parts[0], contract!, path);
             }
 
-            parts.AddRange(MoreSessions(path, threads - 1).Select(more => new OnnxVelocityField(more, signature, rebindEachEvaluation: false, classes, path)));
+            parts.AddRange(MoreSessions(path, threads - 1).Select(more => new OnnxVelocityField(more, signature, rebindEachEvaluation: false, classes, path, contract?.NullClass)));
 
             return new VelocityModel(path, new RowParallelField(parts), interpolant, contract, signature, provider, options);
         }
@@ -128,7 +134,7 @@ internal static class FlowModelLoader
     // this project's own models, whose embedding is a Gather of K + 1 rows) K + 1 must not be. One row, twice, at load.
     private static void RequireClassEmbedding(OnnxVelocityField field, ModelContract contract, string path)
     {
-        int nullClass = contract.NullClass!.Value;
+        int classes = contract.Classes, nullClass = contract.NullClass!.Value;
         var point = new float[field.Dimension];
         var velocity = new float[field.Dimension];
         bool Takes(long y)
@@ -144,14 +150,15 @@ internal static class FlowModelLoader
             }
         }
 
-        if (!Takes(nullClass))
+        // The field takes K for the null class and passes the network its own id.
+        if (!Takes(classes))
         {
-            throw new ModelContractException(path, $"says {nullClass} classes, but its network's class input does not take the null class {nullClass}", MetadataKeys.NullClass);
+            throw new ModelContractException(path, $"says {classes} classes, but its network's class input does not take the null class {nullClass}", MetadataKeys.NullClass);
         }
 
-        if (contract.Producer == ModelContract.ThisProducer && Takes(nullClass + 1))
+        if (contract.Producer == ModelContract.ThisProducer && Takes(classes + 1))
         {
-            throw new ModelContractException(path, $"says {nullClass} classes, but its network's class embedding has more than {nullClass + 1} rows", MetadataKeys.NullClass);
+            throw new ModelContractException(path, $"says {classes} classes, but its network's class embedding has more than {classes + 1} rows", MetadataKeys.NullClass);
         }
     }
 

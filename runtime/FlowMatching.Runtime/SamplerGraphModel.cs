@@ -27,7 +27,7 @@ public sealed class SamplerGraphModel : FlowModel
 
     public override IReadOnlyList<int> SampleShape => _graph.SampleShape;
 
-    public override int Classes => _graph.HasClasses ? Contract?.NullClass ?? 0 : 0;
+    public override int Classes => _graph.HasClasses ? Contract?.Classes ?? 0 : 0;
 
     public override ResolvedSampling Resolve(SamplingOptions requested, CancellationToken cancellationToken = default) =>
         new(requested with { UseRecommendation = false }, []);

@@ -45,5 +45,11 @@ public static class CliChoices
         ["Autoguidance"] = "--autoguidance",
         ["TimeGrid"] = "--time-grid",
         ["Model"] = "--model",
+        ["Classes"] = "--classes",
+        ["Labels"] = "--labels",
+        ["NullClass"] = "--null-class",
+        ["ClassNames"] = "--class-names",
+        ["ValueRange"] = "--data-range",
+        ["Description"] = "--classes/--null-class/--class-names/--data-range",
     });
 }

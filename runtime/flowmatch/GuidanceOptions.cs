@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FlowMatching.Cli;
 using FlowMatching.Contract;
+using FlowMatching.Io;
 using FlowMatching.Runtime.Options;
 
 namespace FlowMatching.Runtime.Cli;
@@ -17,10 +18,15 @@ public sealed class GuidanceOptions
         "FROM,TO: guide only at these times t (0 noise, 1 data), the class's field alone elsewhere", GuidanceInterval.Whole, GuidanceInterval.TryParse,
         GuidanceInterval.Expected, modelRecommends: true);
 
-    public IEnumerable<Option> All => [_class, _guidance, _interval];
+    private readonly Option<string?> _labels = CliOptions.Option<string?>("--labels", "image models with classes: Y.npy (int64 or int32 [N]), the class of each sample in turn (with --init, of each starting image); instead of --class");
+
+    public IEnumerable<Option> All => [_class, _labels, _guidance, _interval];
+
+    /// <summary>The labels file, when one was given.</summary>
+    public string? LabelsPath(ParseResult parse) => parse.GetValue(_labels);
 
     /// <summary>The conditioning asked for an image model, or null for a model without classes (refusing the options then).</summary>
-    public Conditioning? Read(ParseResult parse, FlowModel model)
+    public Conditioning? Read(ParseResult parse, FlowModel model, long first)
     {
         if (model.Classes == 0)
         {
@@ -29,14 +35,31 @@ public sealed class GuidanceOptions
         }
 
         string? choice = parse.GetValue(_class);
+        IReadOnlyList<string> names = model.Contract?.ClassNames ?? [];
         ClassSelection classes = choice switch
         {
+            _ when LabelsPath(parse) is { } path => Labels(parse, path, model, first),
             null or "none" => ClassSelection.None,
             "all" => ClassSelection.All,
             _ when int.TryParse(choice, out int k) && k >= 0 && k < model.Classes => ClassSelection.Of(k),
-            _ => throw new UserInputException($"--class {choice}: expected a class from 0 to {model.Classes - 1}, all or none"),
+            _ when names.Contains(choice) => ClassSelection.Of(names.ToList().IndexOf(choice)),
+            _ => throw new UserInputException($"--class {choice}: expected a class from 0 to {model.Classes - 1}{(names.Count > 0 ? $" or its name ({string.Join(", ", names.Take(12))})" : "")}, all or none"),
         };
         return new Conditioning(classes, parse.IsGiven(_guidance) ? parse.GetValue(_guidance) : null, parse.IsGiven(_interval) ? parse.GetValue(_interval) : null);
+    }
+
+    private ListedClasses Labels(ParseResult parse, string path, FlowModel model, long first)
+    {
+        parse.Refuse("does not apply with --labels, which gives each sample's class", _class);
+        (long[] shape, long[] labels) = NpyFile.ReadIntegers(path);
+        if (shape.Length != 1 || shape[0] == 0)
+        {
+            throw new UserInputException($"--labels {path}: expected one class per sample (int64 or int32 [N]), not shape [{string.Join(", ", shape)}]");
+        }
+
+        ListedClasses listed = ClassSelection.Listed(labels, first);
+        listed.Validate(model.Classes);
+        return listed;
     }
 
     /// <summary>Refuses the options for models that are not class-conditional images.</summary>

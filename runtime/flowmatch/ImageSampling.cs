@@ -22,7 +22,42 @@ public static class ImageSampling
     private static string? Stem(string output) =>
         output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) || output.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? output[..^4] : null;
 
-    public static int Run(FlowModel model, SamplingOptions options, SampleRun run, string name, CancellationToken cancellation)
+    /// <summary>
+    /// The starting images of --init: float32 or float64 [N, C, H, W] matching the model, in its units (N(0, I) is the
+    /// base), every value finite.
+    /// </summary>
+    public static float[] ReadInit(string path, FlowModel model)
+    {
+        string expected = $"[N, {string.Join(", ", model.SampleShape)}]";
+        if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UserInputException($"--init {path}: image models start from a NumPy array (float32 or float64 {expected}); name it NAME.npy");
+        }
+
+        (long[] shape, float[] values) = NpyFile.ReadFloats(path);
+        if (shape.Length != 4 || shape[0] == 0 || !shape[1..].SequenceEqual(model.SampleShape.Select(s => (long)s)))
+        {
+            throw new UserInputException($"--init {path}: shape [{string.Join(", ", shape)}] does not match the model's images {expected}");
+        }
+
+        int bad = Array.FindIndex(values, v => !float.IsFinite(v));
+        return bad < 0 ? values : throw new UserInputException($"--init {path}: value {values[bad]} in image {bad / model.Dimension} (element {bad % model.Dimension}); starting images must be finite");
+    }
+
+    /// <summary>The run's count as the starting images or the labels set it (they override --n), which must agree.</summary>
+    public static SampleRun Counted(SampleRun run, float[]? initial, SamplingOptions options, FlowModel model)
+    {
+        long? images = initial is null ? null : initial.Length / model.Dimension;
+        long? labels = options.Conditioning?.Classes is ListedClasses listed ? listed.Labels.Count : null;
+        if (images is { } i && labels is { } l && i != l)
+        {
+            throw new UserInputException($"--labels: {l} classes for the {i} starting images of --init; give one class per image");
+        }
+
+        return (images ?? labels) is { } count ? run with { Count = count } : run;
+    }
+
+    public static int Run(FlowModel model, SamplingOptions options, SampleRun run, float[]? initial, string name, CancellationToken cancellation)
     {
         (long count, long first, long seed, string requested, bool force) = run;
         string stem = Stem(requested)
@@ -47,7 +82,10 @@ public static class ImageSampling
             long done = 0;
             // Image chunks take minutes: progress moves with each chunk's time t, not only at its end.
             PathObserver alongTime = (_, _, t, x) => progress.Report(new WorkProgress(done + (long)(x.Length / model.Dimension * t), count, name));
-            foreach (SampleChunk chunk in model.SampleChunks(count, options, seed, first, alongTime, cancellation))
+            IEnumerable<SampleChunk> chunks = initial is null
+                ? model.SampleChunks(count, options, seed, first, alongTime, cancellation)
+                : ((VelocityModel)model).TransportChunks(initial, options, seed, first, alongTime, cancellation);
+            foreach (SampleChunk chunk in chunks)
             {
                 images.Write(chunk.Points);
                 labels?.Write(chunk.Classes);

@@ -31,7 +31,7 @@ public static class SampleCommand
         Option<long> offset = CliOptions.Option("--offset", "index of the first sample (to split a job across runs)", 0L);
         Option<int?> chunk = CliOptions.Option<int?>("--chunk", $"points integrated at once (bounds memory; default {SamplingOptions.DefaultChunk} points, {SamplingOptions.DefaultImageChunk} images); changes no output except dopri5's, whose steps are chosen per chunk");
         Option<long> seed = CliOptions.Option("--seed", "random seed", 0L);
-        Option<string?> init = CliOptions.Option<string?>("--init", "start from these points (CSV, d columns) instead of N(0, I); overrides --n");
+        Option<string?> init = CliOptions.Option<string?>("--init", "start from these points instead of N(0, I): CSV (d columns) or .npy (float32 or float64 [N, d], images [N, C, H, W]); overrides --n");
         Option<string> output = CliOptions.Option("--out", "the samples; the format follows the name: points as CSV (- for standard output) or NAME.npy; images as NAME.npy or NAME.png, writing both with NAME.labels.npy for classes", "samples.csv");
         Option<string?> trajectory = CliOptions.Option<string?>("--trajectory", "also write the paths of the first samples here (CSV step,t,id,x0,...)");
         Option<int> trajectoryCount = CliOptions.Option("--trajectory-count", "how many paths --trajectory records", 300);
@@ -64,7 +64,7 @@ public static class SampleCommand
                 parse.Refuse($"does not apply to {model.Source}, a sampler graph that runs {graph.Method}", [sampler, method, steps, eps, diffusion, denoise, timeGrid, init, trajectory, .. solverOptions.All, .. autoguidanceOptions.All]);
             }
 
-            Conditioning? conditioning = model.SampleShape.Count == 3 ? guidanceOptions.Read(parse, model) : null;
+            Conditioning? conditioning = model.SampleShape.Count == 3 ? guidanceOptions.Read(parse, model, run.First) : null;
             request = request with { Conditioning = conditioning, Autoguidance = model is SamplerGraphModel ? null : autoguidanceOptions.Read(parse) };
             SamplingOptions options = RecommendationReport.Resolve(model, request, cancellation);
             InputGuard.RefuseOverwriting(
@@ -72,8 +72,9 @@ public static class SampleCommand
                 [("--model", model.Source), ("--weak-model", options.Autoguidance?.WeakModel), ("--init", parse.GetValue(init))]);
             if (model.SampleShape.Count == 3)
             {
-                parse.Refuse("applies only to point models; image models start from N(0, I)", init, trajectory);
-                return ImageSampling.Run(model, options, run, Describe(options), cancellation);
+                parse.Refuse("applies only to point models", trajectory);
+                float[]? initial = parse.GetValue(init) is { } initPath ? ImageSampling.ReadInit(initPath, model) : null;
+                return ImageSampling.Run(model, options, ImageSampling.Counted(run, initial, options, model), initial, Describe(options), cancellation);
             }
 
             guidanceOptions.Refuse(parse);

@@ -38,7 +38,7 @@ public static class ActivationCalibration
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
         using var session = new InferenceSession(probe.ToByteArray(), options);
         ModelContract? contract = model.Contract(source);
-        using var field = new ProbedField(session, OnnxSignature.Resolve(session, source), contract?.NullClass, maxima);
+        using var field = new ProbedField(session, OnnxSignature.Resolve(session, source), contract?.Classes ?? 0, contract?.NullClass ?? 0, maxima);
         int n = Math.Clamp(Values / field.Dimension, 16, 4000);
         IIntegrator euler = new FixedStepOdeSolver(new EulerStep(), Steps);
         // The runtime's own sampling loop (seed 0, one chunk) drives the field, which records the maxima on the way;
@@ -63,7 +63,7 @@ public static class ActivationCalibration
     }
 
     /// <summary>The velocity field that also keeps the running maximum of each extra output.</summary>
-    private sealed class ProbedField(InferenceSession session, OnnxSignature signature, int? nullClass, string[] maxima) : IVelocityField, IDisposable
+    private sealed class ProbedField(InferenceSession session, OnnxSignature signature, int classes, int nullClass, string[] maxima) : IVelocityField, IDisposable
     {
         private readonly RunOptions _run = new();
 
@@ -84,7 +84,7 @@ public static class ActivationCalibration
             if (signature.ClassInput is { } classInput)
             {
                 names.Add(classInput);
-                inputs.Add(OrtValue.CreateTensorValueFromMemory(Enumerable.Range(0, n).Select(i => (long)(i % ((nullClass ?? 0) + 1))).ToArray(), [n]));
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(Enumerable.Range(0, n).Select(i => i % (classes + 1) is var c && c == classes ? nullClass : (long)c).ToArray(), [n]));
             }
 
             try

@@ -19,10 +19,16 @@ public sealed class OnnxVelocityField : IClassConditionalField, IDisposable
     private Buffers? _buffers;
 
     private readonly string _source;
+    private readonly long _nullClass;
 
-    /// <summary>A field over one session; <paramref name="source"/> is the model file, named when ONNX Runtime fails on it during a run.</summary>
-    public OnnxVelocityField(InferenceSession session, OnnxSignature signature, bool rebindEachEvaluation, int classes = 0, string source = "the model")
+    /// <summary>
+    /// A field over one session; <paramref name="source"/> is the model file, named when ONNX Runtime fails on it during a
+    /// run. Callers always say K (<paramref name="classes"/>) for the null class; <paramref name="nullClass"/> is the id the
+    /// network takes for it, when another.
+    /// </summary>
+    public OnnxVelocityField(InferenceSession session, OnnxSignature signature, bool rebindEachEvaluation, int classes = 0, string source = "the model", int? nullClass = null)
     {
+        _nullClass = nullClass ?? classes;
         _source = source;
         _session = session;
         _signature = signature;
@@ -30,7 +36,7 @@ public sealed class OnnxVelocityField : IClassConditionalField, IDisposable
         Classes = classes;
     }
 
-    /// <summary>The classes of a class-conditional model (the null class's id); 0 for other models.</summary>
+    /// <summary>The classes K of a class-conditional model (K also stands for the null class); 0 for other models.</summary>
     public int Classes { get; }
 
     public int Dimension => _signature.Dimension;
@@ -65,11 +71,15 @@ public sealed class OnnxVelocityField : IClassConditionalField, IDisposable
         {
             if (classes.IsEmpty)
             {
-                rows.AsSpan().Fill(Classes);
+                rows.AsSpan().Fill(_nullClass);
             }
             else
             {
                 classes.CopyTo(rows);
+                if (_nullClass != Classes)
+                {
+                    rows.AsSpan().Replace(Classes, _nullClass);
+                }
             }
         }
 

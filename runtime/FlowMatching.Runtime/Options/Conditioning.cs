@@ -14,6 +14,9 @@ public abstract record ClassSelection
 
     public static ClassSelection Of(int value) => new OneClass(value);
 
+    /// <summary>Each sample's class from a list (labels from a file): sample <paramref name="first"/> + i takes labels[i].</summary>
+    public static ListedClasses Listed(IReadOnlyList<long> labels, long first = 0) => new(labels, first);
+
     public abstract long ClassOf(long index, int classes);
 
     private sealed record NoClass : ClassSelection
@@ -31,6 +34,32 @@ public abstract record ClassSelection
         public override long ClassOf(long index, int classes) => Value < classes
             ? Value
             : throw new InvalidSettingException("Class", $"{Value} is not a class of this model (0 to {classes - 1})");
+    }
+}
+
+/// <summary>The classes of samples <see cref="First"/> onward, one per sample, as a file of labels gives them.</summary>
+public sealed record ListedClasses(IReadOnlyList<long> Labels, long First) : ClassSelection
+{
+    public override long ClassOf(long index, int classes)
+    {
+        long i = index - First;
+        if (i < 0 || i >= Labels.Count)
+        {
+            throw new InvalidSettingException("Labels", $"list {Labels.Count} classes for samples {First} to {First + Labels.Count - 1}, and sample {index} was asked for");
+        }
+
+        return Labels[(int)i] is var label && label >= 0 && label < classes
+            ? label
+            : throw new InvalidSettingException("Labels", $"the label {label} at index {i} is not a class of this model (0 to {classes - 1})");
+    }
+
+    /// <summary>Checks every label against the model's classes up front, naming the first one out of range.</summary>
+    public void Validate(int classes)
+    {
+        for (int i = 0; i < Labels.Count; i++)
+        {
+            ClassOf(First + i, classes);
+        }
     }
 }
 

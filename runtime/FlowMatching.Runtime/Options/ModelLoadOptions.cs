@@ -22,6 +22,12 @@ public sealed record ModelLoadOptions
     /// </summary>
     public IInterpolant? Interpolant { get; init; }
 
+    /// <summary>
+    /// The classes and pixel range of a model that carries no metadata (<see cref="ModelDescription"/>); refused for
+    /// a model that carries its own.
+    /// </summary>
+    public ModelDescription? Description { get; init; }
+
     /// <summary>Where the library says which provider it chose and what it loaded; silent by default.</summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;
 }

@@ -13,7 +13,7 @@ public static class GridFigure
         Option<string> samples = new("--samples") { Description = "images as NumPy .npy, float32 [N, C, H, W] (as flowmatch sample writes them)", Required = true };
         Option<string?> labels = CliOptions.Option<string?>("--labels", "their classes, int64 [N] (NAME.labels.npy): a row per class; none: a square grid");
         Option<string?> names = CliOptions.Option<string?>("--class-names", "NAME,NAME,...: the classes' names in class order, drawn beside their rows; default: the class numbers");
-        Option<string> range = CliOptions.Option("--range", "LOW,HIGH: the pixel values drawn black and white (the model's data range)", "-1,1");
+        Option<(double Low, double High)> range = CliOptions.Parsed("--range", "LOW,HIGH: the pixel values drawn black and white (the model's data range)", (-1.0, 1.0), ValueRangeText.TryParse, ValueRangeText.Expected);
         Option<int> scale = CliOptions.Option("--scale", "screen pixels per image pixel", 3);
         Option<string> output = new("--out") { Description = "PNG file to write", Required = true };
         Option<bool> force = CliOptions.Option("--force", "overwrite an existing image", false);
@@ -22,7 +22,7 @@ public static class GridFigure
         {
             string path = parse.GetValue(samples)!;
             string outPath = parse.GetValue(output)!;
-            (double Low, double High) pixels = Range(parse.GetValue(range)!);
+            (double Low, double High) pixels = parse.GetValue(range);
             if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
             {
                 throw new UserInputException($"--samples {path}: expected image samples as .npy (points in CSV are drawn by 'plot samples')");
@@ -50,14 +50,5 @@ public static class GridFigure
             return 0;
         });
         return command;
-    }
-
-    private static (double Low, double High) Range(string text)
-    {
-        string[] parts = text.Split(',');
-        return parts.Length == 2 && double.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out double low)
-            && double.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out double high) && double.IsFinite(low) && double.IsFinite(high) && low < high
-            ? (low, high)
-            : throw new UserInputException($"--range {text}: expected LOW,HIGH with LOW < HIGH");
     }
 }

@@ -53,7 +53,7 @@ public static class ImagePathFigure
             var request = new OdeSamplingOptions
             {
                 Solver = new OdeSolverOptions { Method = OdeMethod.Euler, Steps = stepCount },
-                Conditioning = guidanceOptions.Read(parse, model),
+                Conditioning = guidanceOptions.Read(parse, model, 0),
                 Autoguidance = autoguidanceOptions.Read(parse),
             };
             SamplingOptions options = RecommendationReport.Resolve(model, request, cancellation);

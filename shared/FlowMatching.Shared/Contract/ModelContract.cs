@@ -49,10 +49,23 @@ public sealed record ModelContract(
     /// <summary>The lowest and highest value of the data (pixels), empty when unbounded.</summary>
     public IReadOnlyList<double> ValueRange { get; init; } = [];
 
-    /// <summary>Class names of a class-conditional model; the null (unconditional) class is their count.</summary>
+    /// <summary>Class names of a class-conditional model, in the order of their ids 0..K-1.</summary>
     public IReadOnlyList<string> ClassNames { get; init; } = [];
 
-    public int? NullClass => ClassNames.Count > 0 ? ClassNames.Count : null;
+    /// <summary>The classes K of a class-conditional model; 0 for others.</summary>
+    public int Classes => ClassNames.Count;
+
+    /// <summary>
+    /// The id the network takes for the null (unconditional) class: K unless stated otherwise (a model from
+    /// elsewhere may use another id outside 0..K-1); null without classes.
+    /// </summary>
+    public int? NullClass
+    {
+        get => Classes == 0 ? null : _nullClass ?? Classes;
+        init => _nullClass = value;
+    }
+
+    private readonly int? _nullClass;
 
     public bool IsImageModel => Shape.Count == 3;
 
@@ -110,7 +123,7 @@ public sealed record ModelContract(
         .. ClassNames.Count == 0 ? Array.Empty<KeyValuePair<string, string>>() :
         [
             new(MetadataKeys.ClassNames, System.Text.Json.JsonSerializer.Serialize(ClassNames)),
-            new(MetadataKeys.NullClass, ClassNames.Count.ToString(CultureInfo.InvariantCulture)),
+            new(MetadataKeys.NullClass, NullClass!.Value.ToString(CultureInfo.InvariantCulture)),
         ],
         .. TestAccuracy is not { } accuracy ? Array.Empty<KeyValuePair<string, string>>() :
         [
@@ -209,6 +222,7 @@ public sealed record ModelContract(
             Shape = Optional(MetadataKeys.Shape) is null ? [] : Widths(MetadataKeys.Shape),
             ValueRange = Numbers(MetadataKeys.ValueRange),
             ClassNames = Optional(MetadataKeys.ClassNames) is { } names ? Names(names) : [],
+            NullClass = Optional(MetadataKeys.NullClass) is null ? null : Parse<int>(MetadataKeys.NullClass),
             TestAccuracy = Optional(MetadataKeys.TestAccuracy) is null ? null : Parse<double>(MetadataKeys.TestAccuracy),
             Teacher = Optional(MetadataKeys.Teacher),
             Recommended = Optional(MetadataKeys.RecommendedMethod) is null ? null
@@ -235,10 +249,16 @@ public sealed record ModelContract(
             throw new ModelContractException(source, $"'{string.Join(",", contract.Shape)}' is not C,H,W of {contract.Dimension} values", MetadataKeys.Shape);
         }
 
-        if (contract.ClassNames.Count > 0 && Optional(MetadataKeys.NullClass) != contract.ClassNames.Count.ToString(CultureInfo.InvariantCulture))
+        if (contract.Classes > 0 && (Optional(MetadataKeys.NullClass) is null || contract.NullClass < contract.Classes))
         {
-            throw new ModelContractException(source, $"must be {contract.ClassNames.Count}, the number of classes", MetadataKeys.NullClass);
+            throw new ModelContractException(source, $"must be an id outside the classes 0..{contract.Classes - 1} (usually {contract.Classes}), not '{Optional(MetadataKeys.NullClass)}'", MetadataKeys.NullClass);
         }
+
+        if (contract.Classes == 0 && Optional(MetadataKeys.NullClass) is not null)
+        {
+            throw new ModelContractException(source, $"is set, but {MetadataKeys.ClassNames} is missing: a null class needs classes", MetadataKeys.NullClass);
+        }
+
         if (contract.DataMean.Count != contract.DataStd.Count || (contract.DataMean.Count != 0 && contract.DataMean.Count != contract.Dimension))
         {
             throw new ModelContractException(source, $"and {MetadataKeys.DataStd} must both list {contract.Dimension} numbers", MetadataKeys.DataMean);

@@ -61,15 +61,33 @@ public sealed class NpyFile : IDisposable
     /// <summary>Reads a float32 .npy file: its shape and its values.</summary>
     public static (long[] Shape, float[] Values) ReadFloat32(string path)
     {
-        (long[] shape, byte[] data) = Read(path, "<f4");
+        (long[] shape, byte[] data, _) = Read(path, "<f4");
         return (shape, MemoryMarshal.Cast<byte, float>(data).ToArray());
+    }
+
+    /// <summary>Reads a float32 or float64 .npy file as float32 values (given noise, say, that NumPy drew as float64).</summary>
+    public static (long[] Shape, float[] Values) ReadFloats(string path)
+    {
+        (long[] shape, byte[] data, string descr) = Read(path, "<f4", "<f8");
+        return (shape, descr == "<f4"
+            ? MemoryMarshal.Cast<byte, float>(data).ToArray()
+            : [.. MemoryMarshal.Cast<byte, double>(data).ToArray().Select(v => (float)v)]);
     }
 
     /// <summary>Reads an int64 .npy file: its shape and its values.</summary>
     public static (long[] Shape, long[] Values) ReadInt64(string path)
     {
-        (long[] shape, byte[] data) = Read(path, "<i8");
+        (long[] shape, byte[] data, _) = Read(path, "<i8");
         return (shape, MemoryMarshal.Cast<byte, long>(data).ToArray());
+    }
+
+    /// <summary>Reads an int64 or int32 .npy file as int64 values (labels, which PyTorch and NumPy write either way).</summary>
+    public static (long[] Shape, long[] Values) ReadIntegers(string path)
+    {
+        (long[] shape, byte[] data, string descr) = Read(path, "<i8", "<i4");
+        return (shape, descr == "<i8"
+            ? MemoryMarshal.Cast<byte, long>(data).ToArray()
+            : [.. MemoryMarshal.Cast<byte, int>(data).ToArray().Select(v => (long)v)]);
     }
 
     private static NpyFile Create(string path, string descr, IReadOnlyList<long> shape, bool overwrite)
@@ -110,7 +128,7 @@ public sealed class NpyFile : IDisposable
 
     // The header in any form NumPy writes or reads: versions 1 to 3, its keys in any order, quotes of either kind,
     // spaces anywhere, Python 2's long integers (2L) in the shape.
-    private static (long[] Shape, byte[] Data) Read(string path, string descr)
+    private static (long[] Shape, byte[] Data, string Descr) Read(string path, params string[] accepted)
     {
         InputFile.RequireReadable(path);
         long length = new FileInfo(path).Length;
@@ -142,9 +160,9 @@ public sealed class NpyFile : IDisposable
             throw new DataFormatException(path, $"has a header without descr, fortran_order and shape: {header}");
         }
 
-        if (found != descr || fortran != "False")
+        if (!accepted.Contains(found) || fortran != "False")
         {
-            string what = descr == "<f4" ? "float32 ('<f4')" : "int64 ('<i8')";
+            string what = string.Join(" or ", accepted.Select(d => $"{TypeNames[d]} ('{d}')"));
             throw new DataFormatException(path, $"holds a {(fortran == "True" ? "Fortran-ordered " : "")}'{found}' array; expected C-ordered {what}");
         }
 
@@ -152,7 +170,7 @@ public sealed class NpyFile : IDisposable
         long size;
         try
         {
-            size = checked(shape.Aggregate(1L, (a, b) => a * b) * (descr == "<f4" ? 4 : 8));
+            size = checked(shape.Aggregate(1L, (a, b) => a * b) * (found[^1] - '0'));
         }
         catch (OverflowException)
         {
@@ -165,8 +183,16 @@ public sealed class NpyFile : IDisposable
             throw new DataFormatException(path, $"holds {bytes.Length - start} data bytes, its shape ({string.Join(", ", shape)}) needs {size}");
         }
 
-        return (shape, bytes[(int)start..]);
+        return (shape, bytes[(int)start..], found);
     }
+
+    private static readonly Dictionary<string, string> TypeNames = new()
+    {
+        ["<f4"] = "float32",
+        ["<f8"] = "float64",
+        ["<i4"] = "int32",
+        ["<i8"] = "int64",
+    };
 
     private static string? Entry(string header, string key, string value)
     {

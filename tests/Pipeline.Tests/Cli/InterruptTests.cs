@@ -1,4 +1,5 @@
 using FlowMatching.Training;
+
 namespace FlowMatching.Tests;
 
 /// <summary>Real signals sent to real child processes: SIGINT, SIGTERM and SIGHUP all save the run or remove the partial output.</summary>
@@ -139,15 +140,34 @@ public sealed class InterruptTests
     public void SignalStopsRecommendWhileItsPilotRuns()
     {
         using var files = new TestFiles();
-        using var trainer = ChildProcess.Start("flowmatch-trainer", ["recommend", "--model", RepositoryFiles.Path("models", "fashion-mnist.onnx"), "--time-grid", "adapted", "--out", files["r.onnx"]]);
+        StopsPromptlyOnSignal(["recommend", "--model", RepositoryFiles.Path("models", "fashion-mnist.onnx"), "--time-grid", "adapted", "--out", files["r.onnx"]], after: 4);
+        Assert.AreEqual(0, files.Files.Count(), string.Join(", ", files.Files));
+    }
+
+    // Calibration integrates 4000 points through three 2048-wide layers 20 times: about a minute here, so the
+    // signal two seconds in lands mid-calibration.
+    [TestMethod]
+    [Timeout(120000, CooperativeCancellation = true)]
+    public void SignalStopsQuantizeWhileItCalibrates()
+    {
+        using var files = new TestFiles();
+        var options = new TrainingOptions { Steps = 1, Batch = 16, Hidden = [2048, 2048, 2048], ValidationBatch = 0 };
+        Models.Export(Models.Train(options), options, files["wide.onnx"]);
+        StopsPromptlyOnSignal(["quantize", "--model", files["wide.onnx"], "--activations", "calibrated", "--out", files["q.onnx"]], after: 2);
+        CollectionAssert.AreEquivalent(new[] { "wide.onnx" }, files.Files.ToArray());
+    }
+
+    // SIGTERM a trainer command `after` seconds in: it must exit 143 within 10 s, saying so.
+    private static void StopsPromptlyOnSignal(string[] arguments, int after)
+    {
+        using var trainer = ChildProcess.Start("flowmatch-trainer", arguments);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        trainer.SignalWhen(() => clock.Elapsed > TimeSpan.FromSeconds(4), 15);
+        trainer.SignalWhen(() => clock.Elapsed > TimeSpan.FromSeconds(after), 15);
         var stopping = System.Diagnostics.Stopwatch.StartNew();
-        Assert.IsTrue(trainer.WaitForExit(30000), "recommend did not stop after SIGTERM");
-        Assert.IsTrue(stopping.Elapsed < TimeSpan.FromSeconds(10), $"recommend took {stopping.Elapsed.TotalSeconds:F1} s to stop");
+        Assert.IsTrue(trainer.WaitForExit(30000), $"{arguments[0]} did not stop after SIGTERM");
+        Assert.IsTrue(stopping.Elapsed < TimeSpan.FromSeconds(10), $"{arguments[0]} took {stopping.Elapsed.TotalSeconds:F1} s to stop");
         Assert.AreEqual(143, trainer.ExitCode, trainer.Error);
         StringAssert.Contains(trainer.Error, "stopped by SIG");
-        Assert.AreEqual(0, files.Files.Count(), string.Join(", ", files.Files));
     }
 
     private static string Points(TestFiles files, int n)
