@@ -162,7 +162,7 @@ internal static class FlowModelLoader
         }
     }
 
-    private static void RequireFile(string path)
+    internal static void RequireFile(string path)
     {
         if (Directory.Exists(path))
         {
@@ -175,7 +175,7 @@ internal static class FlowModelLoader
         }
     }
 
-    private static InferenceSession Open(string path, SessionOptions sessionOptions)
+    internal static InferenceSession Open(string path, SessionOptions sessionOptions)
     {
         try
         {

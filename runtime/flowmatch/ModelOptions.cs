@@ -30,7 +30,13 @@ public sealed class ModelOptions
 
     public IEnumerable<Option> All => [_model, _provider, _interpolant, _classes, _nullClass, _classNames, _dataRange, _threads];
 
+    /// <summary>The options that describe a model without metadata (the model, its interpolant, classes and range), for annotate.</summary>
+    public IEnumerable<Option> Descriptive => [_model, _interpolant, _classes, _nullClass, _classNames, _dataRange];
+
     public string Spec(ParseResult parse) => parse.GetValue(_model)!;
+
+    /// <summary>The interpolant --interpolant names, when given.</summary>
+    public InterpolantKind? Interpolant(ParseResult parse) => parse.GetValue(_interpolant);
 
     /// <summary>Opens a velocity model; a sampler graph is refused (it has no field to integrate or score).</summary>
     public VelocityModel OpenVelocity(ParseResult parse) => VelocityModel.Of(Open(parse));

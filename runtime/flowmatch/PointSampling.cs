@@ -12,7 +12,7 @@ public static class PointSampling
     public static int Run(FlowModel model, SamplingOptions options, SampleRun run, PointPaths paths, string name, CancellationToken cancellation)
     {
         int d = model.Dimension;
-        PointSet? initial = paths.Init is null ? null : PointCsv.Read(paths.Init, d);
+        PointSet? initial = paths.Init is null ? null : ReadInit(paths.Init, d);
         long count = initial?.Count ?? run.Count;
         if (run.Output.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
         {
@@ -58,5 +58,23 @@ public static class PointSampling
         trajectories?.Commit();
         Console.Error.WriteLine($"{RuntimeCommands.Name}: wrote {count} samples to {writer?.Path ?? array!.Path} ({name}, NFE {evaluations} per point)");
         return 0;
+    }
+
+    // Starting points as CSV (d columns) or NumPy (float32 or float64 [N, d]), every value finite.
+    private static PointSet ReadInit(string path, int d)
+    {
+        if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            return PointCsv.Read(path, d);
+        }
+
+        (long[] shape, float[] values) = NpyFile.ReadFloats(path);
+        if (shape.Length != 2 || shape[0] == 0 || shape[1] != d)
+        {
+            throw new UserInputException($"--init {path}: shape [{string.Join(", ", shape)}] is not the model's points [N, {d}]");
+        }
+
+        int bad = Array.FindIndex(values, v => !float.IsFinite(v));
+        return bad < 0 ? new PointSet(values, d) : throw new UserInputException($"--init {path}: value {values[bad]} at row {bad / d}, column {bad % d}; starting points must be finite");
     }
 }

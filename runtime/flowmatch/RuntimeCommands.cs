@@ -17,5 +17,6 @@ public static class RuntimeCommands
         DrawCommand.Create(),
         InfoCommand.Create(),
         ModelsCommand.Create(),
+        AnnotateCommand.Create(),
     };
 }

@@ -69,7 +69,7 @@ public static class SampleCommand
             SamplingOptions options = RecommendationReport.Resolve(model, request, cancellation);
             InputGuard.RefuseOverwriting(
                 [("--out", run.Output), .. ImageSampling.Companions(run.Output).Select(c => ("--out", (string?)c)), ("--trajectory", parse.GetValue(trajectory))],
-                [("--model", model.Source), ("--weak-model", options.Autoguidance?.WeakModel), ("--init", parse.GetValue(init))]);
+                [("--model", model.Source), ("--weak-model", options.Autoguidance?.WeakModel), ("--init", parse.GetValue(init)), ("--labels", guidanceOptions.LabelsPath(parse))]);
             if (model.SampleShape.Count == 3)
             {
                 parse.Refuse("applies only to point models", trajectory);

@@ -85,13 +85,14 @@ public static class ModelRewriteCommand
         return Create("recommend", "Store the sampler measured best for a model in its metadata; flowmatch sample uses it for what its user leaves unset",
             (parse, field, path, cancellation) =>
             {
-                ModelContract? contract = field.Contract(path);
-                if (contract?.Sampler is not null)
+                ModelContract contract = field.Contract(path)
+                    ?? throw new UserInputException($"{path}: carries no flowmatching metadata, which a recommendation is part of; describe the model first with 'flowmatch annotate'");
+                if (contract.Sampler is not null)
                 {
                     throw new UserInputException($"{path}: a sampler graph has its steps built in; recommend for the velocity model");
                 }
 
-                bool classes = contract?.ClassNames.Count > 0;
+                bool classes = contract.ClassNames.Count > 0;
                 if (!classes)
                 {
                     parse.Refuse($"applies only to class-conditional models, and {path} has no classes", guidance, interval);

@@ -66,9 +66,14 @@ public sealed record OnnxSignature(string PointsInput, string TimeInput, bool Ti
     private static OnnxSignature ResolveImage(InferenceSession session, string source, NodeMetadata x)
     {
         int[] shape = x.Dimensions[1..];
+        if (Array.FindIndex(shape, s => s <= 0) is var free and >= 0)
+        {
+            throw new ModelContractException(source, $"x [N, C, H, W] has a free {"CHW"[free]} ({Describe(session.InputMetadata)}); an image model needs fixed C, H and W");
+        }
+
         bool hasTime = session.InputMetadata.TryGetValue(ModelSignature.TimeInput, out NodeMetadata? t) && t.ElementDataType == TensorElementType.Float && t.Dimensions.Length == 1;
         bool hasClass = session.InputMetadata.TryGetValue(ModelSignature.ClassInput, out NodeMetadata? y);
-        if (shape.Any(s => s <= 0) || !hasTime || (hasClass && (y!.ElementDataType != TensorElementType.Int64 || y.Dimensions.Length != 1))
+        if (!hasTime || (hasClass && (y!.ElementDataType != TensorElementType.Int64 || y.Dimensions.Length != 1))
             || session.InputMetadata.Count != (hasClass ? 3 : 2))
         {
             throw new ModelContractException(source, $"an image model takes x [N, C, H, W] of fixed C, H, W, t [N] and optionally y [N] (int64); this one takes {Describe(session.InputMetadata)}");

@@ -33,6 +33,28 @@ public sealed class OutputFormatTests
     }
 
     [TestMethod]
+    public void StartingPointsFromNpyTransportLikeTheSamePointsFromCsv()
+    {
+        using var files = new TestFiles();
+        float[] start = [.. Enumerable.Range(0, 24).Select(i => (i % 7 - 3) * 0.4f)];
+        NpyFile.Save(files["z.npy"], [12, 2], start, overwrite: false);
+        NpyFile.Save(files["wide.npy"], [8, 3], start, overwrite: false);
+        File.WriteAllLines(files["z.csv"], ["x0,x1", .. Enumerable.Range(0, 12).Select(i => FormattableString.Invariant($"{start[2 * i]},{start[2 * i + 1]}"))]);
+        string[] run = ["sample", "--model", "gmm8", "--provider", "cpu", "--steps", "10"];
+        var (code, error) = CommandLine.Runtime([.. run, "--init", files["z.csv"], "--out", files["from-csv.csv"]]);
+        Assert.AreEqual(0, code, error);
+        (code, error) = CommandLine.Runtime([.. run, "--init", files["z.npy"], "--out", files["from-npy.csv"]]);
+        Assert.AreEqual(0, code, error);
+        CollectionAssert.AreEqual(File.ReadAllBytes(files["from-csv.csv"]), File.ReadAllBytes(files["from-npy.csv"]));
+        Assert.AreEqual(12, PointCsv.Read(files["from-npy.csv"]).Count);
+
+        (code, error) = CommandLine.Runtime([.. run, "--init", files["wide.npy"], "--out", files["bad.csv"]]);
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, "--init", "wide.npy", "[8, 3]", "[N, 2]");
+        Assert.IsFalse(File.Exists(files["bad.csv"]));
+    }
+
+    [TestMethod]
     public void APointModelsSamplesAreNotWrittenAsTextIntoAPngName()
     {
         using var files = new TestFiles();

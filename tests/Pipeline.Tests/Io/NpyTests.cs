@@ -90,7 +90,7 @@ public sealed class NpyTests
         ErrorLines.AssertOne(error, "s.npy", "no images");
     }
 
-    private static void Write(string path, int version, string dict, byte[] data)
+    internal static void Write(string path, int version, string dict, byte[] data)
     {
         int prefix = version == 1 ? 10 : 12;
         string header = dict + new string(' ', (64 - (prefix + dict.Length + 1) % 64) % 64) + "\n";
