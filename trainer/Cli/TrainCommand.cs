@@ -133,6 +133,7 @@ public static class TrainCommand
     private static string DefaultModelName(string target) =>
         target.StartsWith(TargetCatalog.CsvPrefix, StringComparison.Ordinal) ? Path.GetFileNameWithoutExtension(target[TargetCatalog.CsvPrefix.Length..])
         : target.StartsWith(ImageTargets.IdxPrefix, StringComparison.Ordinal) ? Path.GetFileName(target[ImageTargets.IdxPrefix.Length..].Split(',')[0]).Split('.')[0]
+        : target.StartsWith(ImageTargets.FolderPrefix, StringComparison.Ordinal) ? Path.GetFileName(target[ImageTargets.FolderPrefix.Length..].TrimEnd('/'))
         : target;
 
     private static Option<T> Named<T>(string name, string description, T defaultValue) where T : class, INamedChoice<T> =>

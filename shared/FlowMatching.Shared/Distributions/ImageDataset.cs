@@ -15,7 +15,7 @@ public sealed class ImageDataset : IDistribution
 
     private readonly float[] _pixels;
 
-    public ImageDataset(string name, IdxImages images, byte[]? labels, IReadOnlyList<string> classNames, string source)
+    public ImageDataset(string name, ImagePixels images, byte[]? labels, IReadOnlyList<string> classNames, string source)
     {
         if (labels is not null && labels.Length != images.Count)
         {
@@ -28,6 +28,7 @@ public sealed class ImageDataset : IDistribution
         }
 
         Name = name;
+        Channels = images.Channels;
         Height = images.Height;
         Width = images.Width;
         Labels = labels;
@@ -37,7 +38,7 @@ public sealed class ImageDataset : IDistribution
 
     public string Name { get; }
 
-    public int Channels => 1;
+    public int Channels { get; }
 
     public int Height { get; }
 

@@ -8,6 +8,7 @@ public static class ImageTargets
 {
     public const string FashionMnist = "fashion-mnist";
     public const string IdxPrefix = "idx:";
+    public const string FolderPrefix = "folder:";
     public const string FashionMnistFolder = "/usr/share/datasets/fashion-mnist";
     public const string InstallCommand = "apt-get install dataset-fashion-mnist";
 
@@ -15,9 +16,10 @@ public static class ImageTargets
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
     /// <summary>The image targets as help and errors name them.</summary>
-    public static IReadOnlyList<string> Names { get; } = [FashionMnist, "idx:IMAGES[,LABELS]"];
+    public static IReadOnlyList<string> Names { get; } = [FashionMnist, "idx:IMAGES[,LABELS]", "folder:DIR"];
 
-    public static bool IsImageTarget(string name) => name == FashionMnist || name.StartsWith(IdxPrefix, StringComparison.Ordinal);
+    public static bool IsImageTarget(string name) =>
+        name == FashionMnist || name.StartsWith(IdxPrefix, StringComparison.Ordinal) || name.StartsWith(FolderPrefix, StringComparison.Ordinal);
 
     /// <summary>fashion-mnist (training or test split, from <paramref name="folder"/>), or idx:IMAGES[,LABELS].</summary>
     public static ImageDataset Load(string name, string? folder = null, bool test = false)
@@ -46,13 +48,26 @@ public static class ImageTargets
             return new ImageDataset(FashionMnist, IdxFile.ReadImages(images), read, FashionMnistClasses, labels);
         }
 
+        if (name.StartsWith(FolderPrefix, StringComparison.Ordinal))
+        {
+            string dir = name[FolderPrefix.Length..];
+            if (dir.Trim().Length == 0)
+            {
+                throw new InvalidSettingException("Target", $"'{name}' names no folder: folder:DIR");
+            }
+
+            // A folder has no separate test split: both splits are the whole folder.
+            ImageFolderContents contents = ImageFolder.Read(dir);
+            return new ImageDataset(name, contents.Images, contents.Labels, contents.Labels is null ? ["all"] : contents.ClassNames, dir);
+        }
+
         string[] paths = name[IdxPrefix.Length..].Split(',', 2);
         if (paths.Any(p => p.Trim().Length == 0))
         {
             throw new InvalidSettingException("Target", $"'{name}' names no file: idx:IMAGES or idx:IMAGES,LABELS");
         }
 
-        IdxImages set = IdxFile.ReadImages(paths[0]);
+        ImagePixels set = IdxFile.ReadImages(paths[0]);
         byte[]? classes = paths.Length > 1 ? IdxFile.ReadLabels(paths[1]) : null;
         int count = classes is null ? 1 : classes.Max() + 1;
         return new ImageDataset(name, set, classes, Enumerable.Range(0, count).Select(c => $"class {c}").ToArray(), paths.Length > 1 ? paths[1] : paths[0]);

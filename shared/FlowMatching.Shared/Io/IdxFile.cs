@@ -4,9 +4,6 @@ using FlowMatching.Errors;
 
 namespace FlowMatching.Io;
 
-/// <summary>Images in the IDX format (MNIST, Fashion-MNIST): unsigned bytes, count x height x width.</summary>
-public sealed record IdxImages(int Count, int Height, int Width, byte[] Pixels);
-
 /// <summary>
 /// Reads IDX files, gzip-compressed or not: a big-endian magic 0x00000803 (unsigned bytes, three dimensions)
 /// for images or 0x00000801 (one dimension) for labels, the dimensions as big-endian int32, then the bytes.
@@ -21,7 +18,7 @@ public static class IdxFile
     // images. A decompression bomb is refused before its bytes are inflated.
     public const long MaxBytes = 1L << 30;
 
-    public static IdxImages ReadImages(string path) => Read(path, stream =>
+    public static ImagePixels ReadImages(string path) => Read(path, stream =>
     {
         int[] dims = Header(stream, path, ImagesMagic, "images (unsigned bytes, three dimensions)");
         if (dims[0] < 1 || dims[1] < 1 || dims[2] < 1 || dims[1] > 4096 || dims[2] > 4096)
@@ -29,7 +26,7 @@ public static class IdxFile
             throw new DataFormatException(path, $"holds {dims[0]} images of {dims[1]}x{dims[2]} pixels, which is not a usable image set");
         }
 
-        return new IdxImages(dims[0], dims[1], dims[2], Body(stream, path, (long)dims[0] * dims[1] * dims[2], "pixels"));
+        return new ImagePixels(dims[0], dims[1], dims[2], Body(stream, path, (long)dims[0] * dims[1] * dims[2], "pixels"));
     });
 
     public static byte[] ReadLabels(string path) => Read(path, stream =>
@@ -39,7 +36,7 @@ public static class IdxFile
     });
 
     /// <summary>Writes images or labels as IDX (uncompressed): what the tests build their fixtures with.</summary>
-    public static byte[] Encode(IdxImages images)
+    public static byte[] Encode(ImagePixels images)
     {
         var bytes = new byte[16 + images.Pixels.Length];
         BinaryPrimitives.WriteInt32BigEndian(bytes, ImagesMagic);

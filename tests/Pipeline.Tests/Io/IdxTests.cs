@@ -24,7 +24,7 @@ public sealed class IdxTests
             }
         }
 
-        return (Write(files, "images.idx", IdxFile.Encode(new IdxImages(count, size, size, pixels)), gzip), Write(files, "labels.idx", IdxFile.Encode(labels), gzip));
+        return (Write(files, "images.idx", IdxFile.Encode(new ImagePixels(count, size, size, pixels)), gzip), Write(files, "labels.idx", IdxFile.Encode(labels), gzip));
     }
 
     private static string Write(TestFiles files, string name, byte[] bytes, bool gzip)
@@ -91,10 +91,10 @@ public sealed class IdxTests
         StringAssert.Contains(e.Message, "more than the 1 GiB");
 
         // A header that promises little, followed by a long tail: only what it promises is inflated.
-        byte[] small = IdxFile.Encode(new IdxImages(2, 2, 2, [1, 2, 3, 4, 5, 6, 7, 8]));
+        byte[] small = IdxFile.Encode(new ImagePixels(2, 2, 2, [1, 2, 3, 4, 5, 6, 7, 8]));
         string tail = Write(files, "tail.idx", [.. small, .. new byte[50_000_000]], gzip: true);
         long before = GC.GetAllocatedBytesForCurrentThread();
-        IdxImages read = IdxFile.ReadImages(tail);
+        ImagePixels read = IdxFile.ReadImages(tail);
         Assert.IsTrue(GC.GetAllocatedBytesForCurrentThread() - before < 5_000_000, "the tail was inflated");
         CollectionAssert.AreEqual(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }, read.Pixels);
     }
