@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using FlowMatching.Contract;
 using FlowMatching.Errors;
 using FlowMatching.Interpolants;
+using FlowMatching.Io;
 using FlowMatching.Training.Network;
 
 namespace FlowMatching.Training;
@@ -43,6 +44,8 @@ public abstract class NamedEnumConverter<T>(NameTable<T> names, bool readsNumber
 
     public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(names.Name(value));
 }
+
+public sealed class ImageColorConverter() : NamedEnumConverter<ImageColor>(ImageColors.Names);
 
 public sealed class ActivationConverter() : NamedEnumConverter<Activation>(Activations.Names);
 

@@ -15,18 +15,21 @@ public sealed record InterpolantBatch(float[] Times, float[] Points, float[] Poi
 /// dI_t/dt with the shared interpolant, so the schedule has one definition for trainer and runtime.
 /// Each quantity has its own random stream; their positions are the sampler's whole state.
 /// </summary>
-public sealed class InterpolantBatchSampler(IDistribution baseDistribution, IDistribution target, IInterpolant interpolant, long seed, ulong streamOffset = 0, double labelDropout = 0, TimeSampling? timeSampling = null)
+public sealed class InterpolantBatchSampler(IDistribution baseDistribution, IDistribution target, IInterpolant interpolant, long seed, ulong streamOffset = 0, double labelDropout = 0, TimeSampling? timeSampling = null, bool flip = false)
 {
     private readonly RandomStream _base = new((ulong)seed, Streams.BaseSamples + streamOffset);
     private readonly RandomStream _target = new((ulong)seed, Streams.TargetSamples + streamOffset);
     private readonly RandomStream _times = new((ulong)seed, Streams.Times + streamOffset);
     private readonly RandomStream _dropout = new((ulong)seed, Streams.LabelDropout + streamOffset);
+    private readonly RandomStream _flips = new((ulong)seed, Streams.Flips + streamOffset);
     private readonly TimeSampling _timeSampling = timeSampling ?? TimeSampling.Uniform;
 
     public ulong[] State
     {
-        get => [_base.Position, _target.Position, _times.Position, _dropout.Position];
-        set => (_base.Position, _target.Position, _times.Position, _dropout.Position) = (value[0], value[1], value[2], value[3]);
+        get => [_base.Position, _target.Position, _times.Position, _dropout.Position, _flips.Position];
+
+        // Checkpoints written before flips existed hold four positions.
+        set => (_base.Position, _target.Position, _times.Position, _dropout.Position, _flips.Position) = (value[0], value[1], value[2], value[3], value.Length > 4 ? value[4] : 0);
     }
 
     public InterpolantBatch Draw(int size)
@@ -68,17 +71,28 @@ public sealed class InterpolantBatchSampler(IDistribution baseDistribution, IDis
 
     private void DrawTarget(float[] x1, long[] classes)
     {
-        if (target is ImageDataset { Labels: not null } images)
+        if (target is ImageDataset { Labels: not null } labelled)
         {
-            images.Sample(_target, x1, classes);
+            labelled.Sample(_target, x1, classes);
             for (int i = 0; i < classes.Length; i++)
             {
-                classes[i] = _dropout.NextUniform() < labelDropout ? images.ClassNames.Count : classes[i];
+                classes[i] = _dropout.NextUniform() < labelDropout ? labelled.ClassNames.Count : classes[i];
             }
         }
         else
         {
             target.Sample(_target, x1);
+        }
+
+        if (flip && target is ImageDataset images)
+        {
+            for (int i = 0; i < classes.Length; i++)
+            {
+                if (_flips.NextUniform() < 0.5)
+                {
+                    images.FlipHorizontally(x1.AsSpan(i * images.Dimension, images.Dimension));
+                }
+            }
         }
     }
 }

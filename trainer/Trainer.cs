@@ -49,7 +49,7 @@ public sealed class Trainer(TrainingOptions options, IDistribution target, strin
         IFieldNetwork network = FieldNetworks.Create(options, target);
         network.Module.to(device);
         IInterpolant interpolant = options.Interpolant.Create();
-        var sampler = new InterpolantBatchSampler(new StandardNormal(target.Dimension), target, interpolant, options.Seed, labelDropout: options.LabelDropout, timeSampling: options.TimeSampling);
+        var sampler = new InterpolantBatchSampler(new StandardNormal(target.Dimension), target, interpolant, options.Seed, labelDropout: options.LabelDropout, timeSampling: options.TimeSampling, flip: options.Flip);
         // Validation keeps t uniform: its loss is then the tutorial's, comparable between runs that sample t differently.
         InterpolantBatch? validation = options.ValidationBatch > 0
             ? new InterpolantBatchSampler(new StandardNormal(target.Dimension), target, interpolant, options.Seed, ValidationStreams, options.LabelDropout).Draw(options.ValidationBatch)

@@ -130,7 +130,7 @@ public static class TrainingCheckpoint
         }
         catch (Exception e) when (e is IOException or InvalidDataException or JsonException)
         {
-            throw new DataFormatException(path, "not a checkpoint of this trainer, or cut short", inner: e);
+            throw new DataFormatException(path, "not a checkpoint of this trainer, or corrupt or cut short", inner: e);
         }
 
         throw new DataFormatException(path, magic == OlderMagic

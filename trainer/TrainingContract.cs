@@ -27,7 +27,7 @@ public static class TrainingContract
         };
         return target is not ImageDataset images ? points : points with
         {
-            Hidden = options.Channels,
+            Hidden = FieldNetworks.Config(options, images).Channels,
             Activation = Activation.Silu.Name(),
             TimeEmbedding = TimeEmbedding.Sinusoidal,
             NetworkKind = NetworkKind.UNet,

@@ -2,13 +2,15 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using FlowMatching.Distributions;
 using FlowMatching.Errors;
+using FlowMatching.Io;
 
 namespace FlowMatching.Training;
 
 /// <summary>
 /// What a run trains on: the target, standardised column by column when it is the user's CSV data
 /// (the mean and std go into the model contract so the runtime can map back). The fingerprint, a SHA-256
-/// of the user's points, lets a resumed run refuse data that changed since its checkpoint.
+/// of the user's points or pixels (an image folder's own, class by class), lets a resumed run refuse data that changed
+/// since its checkpoint.
 /// </summary>
 public sealed record TrainingData(IDistribution Target, Standardization? Scaling, string? Fingerprint)
 {
@@ -17,7 +19,8 @@ public sealed record TrainingData(IDistribution Target, Standardization? Scaling
     {
         if (header.DataFingerprint != Fingerprint)
         {
-            throw new DataFormatException(checkpoint, $"the training data {header.Options.Target} changed since this checkpoint was written; {consequence}");
+            string what = header.DataFingerprint is { } before && Fingerprint is { } after && FolderFingerprint.Changes(before, after) is { } changes ? $" ({changes})" : "";
+            throw new DataFormatException(checkpoint, $"the training data {header.Options.Target} changed since this checkpoint was written{what}; {consequence}");
         }
     }
 
@@ -26,7 +29,7 @@ public sealed record TrainingData(IDistribution Target, Standardization? Scaling
     {
         if (options.Teacher is not { } teacher)
         {
-            return Load(options.Target, options.DataFolder);
+            return Load(options.Target, options.DataFolder, options.FolderReading, cancellation);
         }
 
         CoupledPairs pairs = CoupledPairs.FromTeacher(teacher, options.Seed, cancellation);
@@ -36,11 +39,16 @@ public sealed record TrainingData(IDistribution Target, Standardization? Scaling
         return new TrainingData(pairs, null, Convert.ToHexString(hash.GetHashAndReset()));
     }
 
-    public static TrainingData Load(string target, string? dataFolder = null)
+    public static TrainingData Load(string target, string? dataFolder = null, ImageFolderOptions? folderReading = null, CancellationToken cancellation = default)
     {
         if (ImageTargets.IsImageTarget(target))
         {
-            ImageDataset images = ImageTargets.Load(target, dataFolder);
+            ImageDataset images = ImageTargets.Load(target, dataFolder, reading: folderReading, cancellation: cancellation);
+            if (images.Fingerprint is { } folderFingerprint)
+            {
+                return new TrainingData(images, null, folderFingerprint);
+            }
+
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             for (int i = 0; i < images.Count; i++)
             {

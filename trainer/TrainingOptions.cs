@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using FlowMatching.Contract;
 using FlowMatching.Interpolants;
+using FlowMatching.Io;
 using FlowMatching.Training.Network;
 
 namespace FlowMatching.Training;
@@ -49,8 +50,8 @@ public sealed record TrainingOptions
     [JsonConverter(typeof(NetworkKindConverter))]
     public NetworkKind Network { get; init; } = NetworkKind.Mlp;
 
-    /// <summary>The U-Net's channel widths, one per resolution level.</summary>
-    public IReadOnlyList<int> Channels { get; init; } = [32, 64, 64];
+    /// <summary>The U-Net's channel widths, one per resolution level; null: <see cref="UNetConfig.DefaultChannels"/> for the image size.</summary>
+    public IReadOnlyList<int>? Channels { get; init; }
 
     /// <summary>How often a class label is replaced by the null class, so one network also learns the unconditional field.</summary>
     public double LabelDropout { get; init; } = 0.1;
@@ -60,4 +61,23 @@ public sealed record TrainingOptions
 
     /// <summary>Where fashion-mnist's files are; null: where Debian's package puts them.</summary>
     public string? DataFolder { get; init; }
+
+    /// <summary>An image folder's channels (auto: as the images are).</summary>
+    [JsonConverter(typeof(ImageColorConverter))]
+    public ImageColor Color { get; init; } = ImageColor.Auto;
+
+    /// <summary>The square side an image folder's images are resized and centre-cropped to; null: as they are.</summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>Skip (and list) an image folder's undecodable images instead of stopping.</summary>
+    public bool SkipBadImages { get; init; }
+
+    /// <summary>Where an image folder's decoded pixels are cached; does not change the run.</summary>
+    public string? ImageCache { get; init; }
+
+    /// <summary>Flip each drawn image horizontally with probability 1/2 (from its own seeded stream).</summary>
+    public bool Flip { get; init; }
+
+    [JsonIgnore]
+    public ImageFolderOptions FolderReading => new(Color, ImageSize, SkipBadImages) { Cache = ImageCache };
 }

@@ -41,7 +41,9 @@ public static class ImageEvaluating
             throw new UserInputException($"{labelsPath}: {asked.Length} labels for {shape[0]} images");
         }
 
-        ImageDataset test = ImageTargets.Load(target, folder, test: true);
+        // A folder is read into the samples' shape: their channels, and their side when square.
+        var reading = new ImageFolderOptions(shape[1] == 3 ? ImageColor.Rgb : ImageColor.Grey, shape[2] == shape[3] && shape[2] <= ImageFolderOptions.MaxSize ? (int)shape[2] : null);
+        ImageDataset test = ImageTargets.Load(target, folder, test: true, reading, cancellation);
         if (!new long[] { test.Channels, test.Height, test.Width }.SequenceEqual(shape[1..]))
         {
             throw new UserInputException($"--target {target}: images of shape ({test.Channels}, {test.Height}, {test.Width}), the samples {samplesPath} ({string.Join(", ", shape[1..])})");
@@ -52,7 +54,7 @@ public static class ImageEvaluating
             throw new UserInputException($"{labelsPath}: class {outside} is not one of the target's classes (0 to {test.ClassNames.Count - 1}; the null class is not a class asked for)");
         }
 
-        ImageDataset train = ImageTargets.Load(target, folder);
+        ImageDataset train = ImageTargets.Load(target, folder, reading: reading, cancellation: cancellation);
         float[] Flat(ImageDataset set, int count) => Enumerable.Range(0, count).SelectMany(i => set.Image(i).ToArray()).ToArray();
         (long[] predicted, float[][] sampleFeatures) = classifier.Classify(images, cancellation);
         float[][] testFeatures = classifier.Classify(Flat(test, test.Count), cancellation).Features;

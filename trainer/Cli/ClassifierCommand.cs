@@ -16,7 +16,8 @@ public static class ClassifierCommand
     public static Command Create()
     {
         Option<string> target = CliOptions.Option("--target", $"a labelled image set: {string.Join(" or ", ImageTargets.Names)} (with labels)", ImageTargets.FashionMnist);
-        Option<string?> test = CliOptions.Option<string?>("--test", "held-out set for the accuracy (default: fashion-mnist's test split)");
+        Option<string?> test = CliOptions.Option<string?>("--test", "held-out set for the accuracy (default: the target's test split; a folder's is one image in ten per class)");
+        var folderFlags = new ImageFolderFlags();
         Option<string?> data = CliOptions.Option<string?>("--data", $"folder with Fashion-MNIST's IDX files (default {ImageTargets.FashionMnistFolder})");
         Option<int> steps = CliOptions.Option("--steps", "optimisation steps", 2000);
         Option<int> batch = CliOptions.Option("--batch", "batch size", 128);
@@ -28,11 +29,29 @@ public static class ClassifierCommand
         {
             target, test, data, steps, batch, lr, seed, output, force,
         };
+        foreach (Option option in folderFlags.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction((parse, cancellation) =>
         {
             string name = parse.GetValue(target)!;
-            ImageDataset train = ImageTargets.Load(name, parse.GetValue(data));
-            ImageDataset held = parse.GetValue(test) is { } testSpec ? ImageTargets.Load(testSpec) : ImageTargets.Load(name, parse.GetValue(data), test: true);
+            ImageFolderOptions reading = folderFlags.Read(parse);
+            ImageDataset train = ImageTargets.Load(name, parse.GetValue(data), reading: reading, cancellation: cancellation);
+            if (train.Description is { } read)
+            {
+                Console.Error.WriteLine($"{TrainerCommands.Name}: {read}");
+            }
+
+            ImageDataset held = parse.GetValue(test) is { } testSpec
+                ? ImageTargets.Load(testSpec, reading: reading, test: testSpec == name, cancellation: cancellation)
+                : ImageTargets.Load(name, parse.GetValue(data), test: true, reading, cancellation);
+            if (held.Channels != train.Channels || held.Height != train.Height || held.Width != train.Width)
+            {
+                throw new UserInputException($"--test {parse.GetValue(test)}: images of shape ({held.Channels}, {held.Height}, {held.Width}), the target's ({train.Channels}, {train.Height}, {train.Width})");
+            }
+
             if (train.Labels is null || held.Labels is null)
             {
                 throw new UserInputException($"--target {name}: a classifier needs labels (idx:IMAGES,LABELS)");

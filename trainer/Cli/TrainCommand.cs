@@ -47,7 +47,10 @@ public static class TrainCommand
         Option<double> ema = CliOptions.Option("--ema", "export an exponential moving average of the weights with this decay (0: off)", defaults.EmaDecay);
         Option<bool> force = CliOptions.Option("--force", "overwrite existing output files", false);
         Option<NetworkKind> network = CliOptions.Choice("--network", "velocity network: the MLP for points, the U-Net for images", NetworkKinds.Velocity, defaults.Network);
-        Option<string> channels = CliOptions.Option("--channels", "U-Net channel widths, one per resolution level, comma separated", string.Join(",", defaults.Channels));
+        Option<string?> channels = CliOptions.Option<string?>("--channels", "U-Net channel widths, one per resolution level, comma separated (default: 32,64,64, as many levels as the image size allows, 128 for a fourth)");
+        var folderFlags = new ImageFolderFlags();
+        Option<string?> imageCache = CliOptions.Option<string?>("--image-cache", "keep folder:DIR's decoded pixels in this file for later runs (default <out>.images; none: no cache)");
+        Option<bool> flip = CliOptions.Option("--flip", "flip each training image horizontally with probability 1/2 (seeded)", false);
         Option<double> labelDropout = CliOptions.Option("--label-dropout", "probability of replacing a class by the null class (classifier-free guidance)", defaults.LabelDropout);
         Option<string?> data = CliOptions.Option<string?>("--data", $"folder with Fashion-MNIST's IDX files (default {ImageTargets.FashionMnistFolder})");
 
@@ -59,7 +62,7 @@ public static class TrainCommand
             interpolant, steps, batch, lr, lrStep, lrGamma, hidden, activation, seed, output, lossCsv,
             validationBatch, validationEvery, device, ema, timeEmbedding, timeSampling, checkpoint, checkpointEvery, resume, force,
         };
-        Option[] targetOptions = reflow ? [teacher, pairs, teacherSteps] : [target, network, channels, labelDropout, data];
+        Option[] targetOptions = reflow ? [teacher, pairs, teacherSteps] : [target, network, channels, labelDropout, data, .. folderFlags.All, imageCache, flip];
         foreach (Option option in targetOptions)
         {
             command.Options.Add(option);
@@ -91,7 +94,11 @@ public static class TrainCommand
                 {
                     Target = parse.GetValue(target)!,
                     Network = parse.GetValue(network),
-                    Channels = ParseWidths(parse.GetValue(channels)!, "--channels", "32,64,64"),
+                    Channels = parse.GetValue(channels) is { } widths ? ParseWidths(widths, "--channels", "32,64,64") : null,
+                    Color = folderFlags.Read(parse).Color,
+                    ImageSize = folderFlags.Read(parse).Size,
+                    SkipBadImages = folderFlags.Read(parse).SkipBadImages,
+                    Flip = parse.GetValue(flip),
                     LabelDropout = parse.InRange(labelDropout, 0.0, 1.0),
                     DataFolder = parse.GetValue(data),
                     ValidationBatch = parse.GetValue(network) == NetworkKind.UNet && !parse.IsGiven(validationBatch) ? ImageValidationBatch : options.ValidationBatch,
@@ -105,11 +112,17 @@ public static class TrainCommand
             }
 
             string modelPath = parse.GetValue(output) ?? Path.Combine("models", "trained", $"{DefaultModelName(options)}.onnx");
+            if (options.Target.StartsWith(ImageTargets.FolderPrefix, StringComparison.Ordinal) && (resumed is null || parse.IsGiven(imageCache)))
+            {
+                string cache = parse.GetValue(imageCache) ?? modelPath + ".images";
+                options = options with { ImageCache = cache == "none" ? null : cache };
+            }
+
             int every = parse.InRange(checkpointEvery, 0, int.MaxValue);
             var checkpoints = new CheckpointPolicy(parse.GetValue(checkpoint) ?? modelPath + ".ckpt", every, resumed, SaveFinal: true);
             bool asked = parse.IsGiven(checkpoint) || every > 0 || resumed is not null;
             (string, string?)[] inputs = [.. TargetFiles(options.Target).Select(f => ("--target", (string?)f)), ("--teacher", options.Teacher?.Path)];
-            InputGuard.RefuseOverwriting([("--out", modelPath), ("--loss-csv", parse.GetValue(lossCsv))], [.. inputs, ("--resume", resumed?.Path)]);
+            InputGuard.RefuseOverwriting([("--out", modelPath), ("--loss-csv", parse.GetValue(lossCsv)), ("--image-cache", options.ImageCache)], [.. inputs, ("--resume", resumed?.Path)]);
             // The checkpoint a run resumes is its own to replace.
             InputGuard.RefuseOverwriting([("--checkpoint", checkpoints.Path)], inputs);
             return new TrainingJob(options, modelPath, parse.GetValue(lossCsv), parse.GetValue(force), checkpoints, asked).Run(cancellation);

@@ -19,6 +19,11 @@ public sealed class TrainingJob(TrainingOptions options, string modelPath, strin
     public int Run(CancellationToken cancellation)
     {
         TrainingData data = TrainingData.Load(options, cancellation);
+        if (data.Target is Distributions.ImageDataset { Description: { } read })
+        {
+            Console.Error.WriteLine($"{TrainerCommands.Name}: {read}");
+        }
+
         CheckpointHeader? resumed = checkpoints.Resume is { } resume ? CheckResume(resume, data) : null;
         if (!modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
         {

@@ -21,6 +21,22 @@ public sealed record UNetConfig(IReadOnlyList<int> Channels, int ImageChannels, 
 
     public int NullClass => Classes;
 
+    /// <summary>
+    /// Widths 32, 64, 64 (and 128 for a fourth level) with as many levels as the image allows: each level halves it,
+    /// the bottom stays at least 4 pixels a side, and images above 32 pixels get a fourth level. 28x28: 32, 64, 64.
+    /// </summary>
+    public static IReadOnlyList<int> DefaultChannels(int height, int width)
+    {
+        int[] widths = [32, 64, 64, 128];
+        int levels = Math.Min(height, width) > 32 ? 4 : 3;
+        while (levels > 1 && (height % (1 << (levels - 1)) != 0 || width % (1 << (levels - 1)) != 0 || Math.Min(height, width) >> (levels - 1) < 4))
+        {
+            levels--;
+        }
+
+        return widths[..levels];
+    }
+
     public void Validate()
     {
         if (Channels.Count is < 1 or > 4 || Channels.Any(c => c is < 4 or > 1024))

@@ -53,7 +53,22 @@ public sealed class ImageDataset : IDistribution
 
     public IReadOnlyList<string> ClassNames { get; }
 
+    /// <summary>What identifies the source's contents (an image folder's <see cref="FolderFingerprint"/>); null: the pixels do.</summary>
+    public string? Fingerprint { get; init; }
+
+    /// <summary>What was read, in words, where the source has more to say than its size (an image folder).</summary>
+    public string? Description { get; init; }
+
     public ReadOnlySpan<float> Image(int index) => _pixels.AsSpan(index * Dimension, Dimension);
+
+    /// <summary>Mirrors one image of this set's shape left to right, in place.</summary>
+    public void FlipHorizontally(Span<float> image)
+    {
+        for (int row = 0; row < Channels * Height; row++)
+        {
+            image.Slice(row * Width, Width).Reverse();
+        }
+    }
 
     public void Sample(RandomStream random, Span<float> destination) => Sample(random, destination, []);
 

@@ -3,7 +3,10 @@ using FlowMatching.Io;
 
 namespace FlowMatching.Distributions;
 
-/// <summary>The image targets: Fashion-MNIST from Debian's dataset-fashion-mnist package, or any IDX image set.</summary>
+/// <summary>
+/// The image targets: Fashion-MNIST from Debian's dataset-fashion-mnist package, any IDX image set, or an image folder.
+/// A folder's test split is one image in ten of each class (the 10th, 20th, ... in name order), held out of training.
+/// </summary>
 public static class ImageTargets
 {
     public const string FashionMnist = "fashion-mnist";
@@ -21,8 +24,10 @@ public static class ImageTargets
     public static bool IsImageTarget(string name) =>
         name == FashionMnist || name.StartsWith(IdxPrefix, StringComparison.Ordinal) || name.StartsWith(FolderPrefix, StringComparison.Ordinal);
 
-    /// <summary>fashion-mnist (training or test split, from <paramref name="folder"/>), or idx:IMAGES[,LABELS].</summary>
-    public static ImageDataset Load(string name, string? folder = null, bool test = false)
+    public const int HeldOutEvery = 10;
+
+    /// <summary>fashion-mnist (training or test split, from <paramref name="folder"/>), idx:IMAGES[,LABELS], or folder:DIR read as <paramref name="reading"/> says.</summary>
+    public static ImageDataset Load(string name, string? folder = null, bool test = false, ImageFolderOptions? reading = null, CancellationToken cancellation = default)
     {
         if (name == FashionMnist)
         {
@@ -56,9 +61,20 @@ public static class ImageTargets
                 throw new InvalidSettingException("Target", $"'{name}' names no folder: folder:DIR");
             }
 
-            // A folder has no separate test split: both splits are the whole folder.
-            ImageFolderContents contents = ImageFolder.Read(dir);
-            return new ImageDataset(name, contents.Images, contents.Labels, contents.Labels is null ? ["all"] : contents.ClassNames, dir);
+            reading ??= new ImageFolderOptions();
+            ImageFolderContents contents = ImageFolder.Read(dir, reading, cancellation);
+            int[] split = Split(contents.Labels, contents.Images.Count, test);
+            if (split.Length == 0)
+            {
+                throw new DataFormatException(dir, $"has no held-out test images: one image in {HeldOutEvery} of each class is the test split, so a class needs {HeldOutEvery} images to give one");
+            }
+
+            return new ImageDataset(name, contents.Images.Select(split), contents.Labels is { } l ? [.. split.Select(i => l[i])] : null,
+                contents.Labels is null ? ["all"] : contents.ClassNames, dir)
+            {
+                Fingerprint = contents.Fingerprint,
+                Description = $"{name}: {contents.Describe(reading)}; {(test ? "test split" : "training split")} {split.Length} images",
+            };
         }
 
         string[] paths = name[IdxPrefix.Length..].Split(',', 2);
@@ -71,5 +87,17 @@ public static class ImageTargets
         byte[]? classes = paths.Length > 1 ? IdxFile.ReadLabels(paths[1]) : null;
         int count = classes is null ? 1 : classes.Max() + 1;
         return new ImageDataset(name, set, classes, Enumerable.Range(0, count).Select(c => $"class {c}").ToArray(), paths.Length > 1 ? paths[1] : paths[0]);
+    }
+
+    // The 10th, 20th, ... image of each class (in name order) for the test split; the others for training.
+    private static int[] Split(byte[]? labels, int count, bool test)
+    {
+        var seen = new Dictionary<int, int>();
+        return [.. Enumerable.Range(0, count).Where(i =>
+        {
+            int c = labels?[i] ?? 0;
+            int k = seen[c] = seen.GetValueOrDefault(c) + 1;
+            return (k % HeldOutEvery == 0) == test;
+        })];
     }
 }

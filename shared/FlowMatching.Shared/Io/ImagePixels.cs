@@ -7,4 +7,18 @@ namespace FlowMatching.Io;
 public sealed record ImagePixels(int Count, int Height, int Width, byte[] Pixels)
 {
     public int Channels { get; init; } = 1;
+
+    public int ImageSize => Channels * Height * Width;
+
+    /// <summary>The images at <paramref name="indices"/>, in that order.</summary>
+    public ImagePixels Select(IReadOnlyList<int> indices)
+    {
+        var pixels = new byte[(long)indices.Count * ImageSize];
+        for (int k = 0; k < indices.Count; k++)
+        {
+            Array.Copy(Pixels, (long)indices[k] * ImageSize, pixels, (long)k * ImageSize, ImageSize);
+        }
+
+        return this with { Count = indices.Count, Pixels = pixels };
+    }
 }
