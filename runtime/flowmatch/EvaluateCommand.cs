@@ -23,9 +23,10 @@ public static class EvaluateCommand
         Option<string> classifier = CliOptions.Option("--classifier", "image samples: the feature classifier, a shipped model's name or a file (flowmatch-trainer classifier)", "fashion-mnist-classifier");
         Option<string?> data = CliOptions.Option<string?>("--data", "image samples: the folder of Fashion-MNIST's files");
         Option<int> trainCount = CliOptions.Option("--train-images", "image samples: training images for the memorisation reference", 10000);
+        Option<bool> skipBad = CliOptions.Option("--skip-bad-images", "image samples: skip a folder:DIR target's images that cannot be decoded", false);
         var command = new Command("evaluate", "Energy distance and MMD against fresh target samples (beside their noise floors), and mode or square coverage")
         {
-            samples, target, seed, maxPoints, draws, report, force, classifier, data, trainCount,
+            samples, target, seed, maxPoints, draws, report, force, classifier, data, trainCount, skipBad,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -41,13 +42,18 @@ public static class EvaluateCommand
                     throw new UserInputException($"--target {targetName}: a point target, and {parse.GetValue(samples)} holds images; give an image target ({string.Join(", ", ImageTargets.Names)})");
                 }
 
-                ImageEvaluation images = ImageEvaluating.Measure(parse.GetValue(samples)!, targetName, parse.GetValue(data), ShippedModels.Resolve(parse.GetValue(classifier)!), parse.InRange(trainCount, 10, 60000), cancellation);
+                if (!targetName.StartsWith(ImageTargets.FolderPrefix, StringComparison.Ordinal))
+                {
+                    parse.Refuse("applies only to folder:DIR targets", skipBad);
+                }
+
+                ImageEvaluation images = ImageEvaluating.Measure(parse.GetValue(samples)!, targetName, parse.GetValue(data), ShippedModels.Resolve(parse.GetValue(classifier)!), parse.InRange(trainCount, 10, 60000), parse.GetValue(skipBad), cancellation);
                 Console.Out.Write(ImageEvaluating.Summary(parse.GetValue(samples)!, images));
                 WriteReport(parse, report, force, images);
                 return 0;
             }
 
-            parse.Refuse("applies to image samples (.npy)", classifier, data, trainCount);
+            parse.Refuse("applies to image samples (.npy)", classifier, data, trainCount, skipBad);
             if (ImageTargets.IsImageTarget(targetName))
             {
                 throw new UserInputException($"--target {targetName}: an image target, and {parse.GetValue(samples)} holds points (CSV); evaluate the images' .npy");

@@ -9,7 +9,7 @@ namespace FlowMatching.Runtime.Cli;
 /// <summary>`flowmatch evaluate` on image samples (.npy, with NAME.labels.npy when conditional), in a classifier's feature space.</summary>
 public static class ImageEvaluating
 {
-    public static ImageEvaluation Measure(string samplesPath, string target, string? folder, string classifierPath, int trainCount, CancellationToken cancellation)
+    public static ImageEvaluation Measure(string samplesPath, string target, string? folder, string classifierPath, int trainCount, bool skipBadImages, CancellationToken cancellation)
     {
         (long[] shape, float[] images) = NpyFile.ReadFloat32(samplesPath);
         string labelsPath = samplesPath[..^".npy".Length] + ".labels.npy";
@@ -42,7 +42,7 @@ public static class ImageEvaluating
         }
 
         // A folder is read into the samples' shape: their channels, and their side when square.
-        var reading = new ImageFolderOptions(shape[1] == 3 ? ImageColor.Rgb : ImageColor.Grey, shape[2] == shape[3] && shape[2] <= ImageFolderOptions.MaxSize ? (int)shape[2] : null);
+        var reading = new ImageFolderOptions(shape[1] == 3 ? ImageColor.Rgb : ImageColor.Grey, shape[2] == shape[3] && shape[2] <= ImageFolderOptions.MaxSize ? (int)shape[2] : null, skipBadImages);
         ImageDataset test = ImageTargets.Load(target, folder, test: true, reading, cancellation);
         if (!new long[] { test.Channels, test.Height, test.Width }.SequenceEqual(shape[1..]))
         {

@@ -37,6 +37,11 @@ public static class ClassifierCommand
         command.SetAction((parse, cancellation) =>
         {
             string name = parse.GetValue(target)!;
+            if (!name.StartsWith(ImageTargets.FolderPrefix, StringComparison.Ordinal) && !(parse.GetValue(test)?.StartsWith(ImageTargets.FolderPrefix, StringComparison.Ordinal) ?? false))
+            {
+                parse.Refuse("applies only to folder:DIR targets", [.. folderFlags.All]);
+            }
+
             ImageFolderOptions reading = folderFlags.Read(parse);
             ImageDataset train = ImageTargets.Load(name, parse.GetValue(data), reading: reading, cancellation: cancellation);
             if (train.Description is { } read)

@@ -104,6 +104,16 @@ public static class TrainCommand
                     ValidationBatch = parse.GetValue(network) == NetworkKind.UNet && !parse.IsGiven(validationBatch) ? ImageValidationBatch : options.ValidationBatch,
                 };
 
+            if (!reflow && !parse.GetValue(target)!.StartsWith(ImageTargets.FolderPrefix, StringComparison.Ordinal))
+            {
+                parse.Refuse("applies only to folder:DIR targets", [.. folderFlags.All, imageCache]);
+            }
+
+            if (!reflow && !ImageTargets.IsImageTarget(parse.GetValue(target)!))
+            {
+                parse.Refuse("applies only to image targets", flip);
+            }
+
             ResumePoint? resumed = parse.GetValue(resume) is { } resumeFrom ? ResumePoint.Read(resumeFrom) : null;
             if (resumed is not null)
             {

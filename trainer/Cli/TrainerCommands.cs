@@ -17,5 +17,6 @@ public static class TrainerCommands
         ModelRewriteCommand.Quantize(),
         ModelRewriteCommand.Recommend(),
         ClassifierCommand.Create(),
+        ImagesCommand.Create(),
     };
 }

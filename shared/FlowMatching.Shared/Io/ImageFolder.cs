@@ -47,7 +47,7 @@ public sealed record ImageFolderContents(ImagePixels Images, byte[]? Labels, IRe
         if (Skipped.Count > 0)
         {
             text.Append($"; {Skipped.Count} bad image(s) skipped: ");
-            text.Append(string.Join(", ", Skipped.Take(10).Select(s => $"{s.File} ({s.Problem})")));
+            text.Append(string.Join(", ", Skipped.Take(10).Select(s => $"{s.File} {s.Problem}")));
             text.Append(Skipped.Count > 10 ? $" and {Skipped.Count - 10} more" : "");
         }
 

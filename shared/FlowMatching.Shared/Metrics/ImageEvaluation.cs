@@ -26,6 +26,8 @@ public sealed record ImageEvaluation(
 
     public double LargestClassShare => ClassShares.Max();
 
+    public const int MinimumTestImages = 10;
+
     /// <param name="samples">Features of the samples.</param>
     /// <param name="predicted">The classifier's class for each sample.</param>
     /// <param name="asked">The class each sample was drawn for; null for unconditional samples.</param>
@@ -37,6 +39,11 @@ public sealed record ImageEvaluation(
         if (samples.Count < 10 || train.Count < samples.Count)
         {
             throw new InvalidSettingException("Samples", $"the image statistics need at least 10 samples and as many training images, found {samples.Count} and {train.Count}");
+        }
+
+        if (test.Count < MinimumTestImages)
+        {
+            throw new InvalidSettingException("Target", $"the image statistics need at least {MinimumTestImages} test images, and the target's test split holds {test.Count}");
         }
 
         GaussianFit reference = GaussianFit.Of(test);

@@ -158,6 +158,15 @@ public sealed class InterruptTests
     }
 
     // SIGTERM a trainer command `after` seconds in: it must exit 143 within 10 s, saying so.
+    [TestMethod]
+    public void SignalStopsWritingAnImageFolderAndLeavesNothing()
+    {
+        using var files = new TestFiles();
+        StopsPromptlyOnSignal(["images", "--target", "fashion-mnist", "--out", files["fashion"]], after: 3);
+        Assert.IsFalse(Directory.Exists(files["fashion"]));
+        Assert.AreEqual(0, Directory.GetFileSystemEntries(files.Root).Length, string.Join(", ", Directory.GetFileSystemEntries(files.Root)));
+    }
+
     private static void StopsPromptlyOnSignal(string[] arguments, int after)
     {
         using var trainer = ChildProcess.Start("flowmatch-trainer", arguments);

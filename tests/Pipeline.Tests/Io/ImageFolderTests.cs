@@ -40,6 +40,30 @@ public sealed class ImageFolderTests
     }
 
     [TestMethod]
+    public void TheImagesCommandWritesAClassFolderThatReadsBackToTheSamePixels()
+    {
+        using var files = new TestFiles();
+        (string images, string labels) = IdxTests.Fixture(files, count: 12);
+        ImageDataset idx = ImageTargets.Load($"idx:{images},{labels}");
+        var (code, error) = CommandLine.Trainer("images", "--target", $"idx:{images},{labels}", "--out", files["out"]);
+        Assert.AreEqual(0, code, error);
+        ImageDataset back = ImageTargets.Load($"folder:{files["out"]}");
+        int[] order = [.. Enumerable.Range(0, idx.Count).OrderBy(i => idx.Labels![i]).ThenBy(i => i)];
+        CollectionAssert.AreEqual(order.Select(i => idx.Labels![i]).ToArray(), back.Labels);
+        for (int k = 0; k < order.Length; k++)
+        {
+            CollectionAssert.AreEqual(idx.Image(order[k]).ToArray(), back.Image(k).ToArray(), $"image {k}");
+        }
+
+        // Never into an existing folder, and nothing temporary left beside it.
+        (code, error) = CommandLine.Trainer("images", "--target", $"idx:{images},{labels}", "--out", files["out"]);
+        Assert.AreEqual(1, code, error);
+        ErrorLines.AssertOne(error, "out", "already exists");
+        Assert.AreEqual(0, Directory.GetDirectories(files.Root, ".*").Length);
+        Assert.AreEqual("T-shirt-top", ImageFolderWriter.FolderName("T-shirt/top"));
+    }
+
+    [TestMethod]
     public void ColourImagesAndAJpegKeepThreeChannelsAndTransparencyGoesToBlack()
     {
         using var files = new TestFiles();
@@ -110,10 +134,10 @@ public sealed class ImageFolderTests
         Assert.IsFalse(File.Exists(files["m.onnx"]));
     }
 
-    private static void Png(string path, int width, int height, Func<int, (byte R, byte G, byte B, byte A)> pixel) =>
+    internal static void Png(string path, int width, int height, Func<int, (byte R, byte G, byte B, byte A)> pixel) =>
         Encode(path, width, height, pixel, SKEncodedImageFormat.Png);
 
-    private static void Encode(string path, int width, int height, Func<int, (byte R, byte G, byte B, byte A)> pixel, SKEncodedImageFormat format)
+    internal static void Encode(string path, int width, int height, Func<int, (byte R, byte G, byte B, byte A)> pixel, SKEncodedImageFormat format)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
