@@ -1,11 +1,13 @@
 using FlowMatching.Errors;
 using FlowMatching.Io;
+using FlowMatching.Randomness;
 
 namespace FlowMatching.Distributions;
 
 /// <summary>
 /// The image targets: Fashion-MNIST from Debian's dataset-fashion-mnist package, any IDX image set, or an image folder.
-/// A folder's test split is one image in ten of each class (the 10th, 20th, ... in name order), held out of training.
+/// A folder's test split is one image in ten of each class (the 10th, 20th, ... in name order), held out of training;
+/// each split is in a fixed shuffled order.
 /// </summary>
 public static class ImageTargets
 {
@@ -63,7 +65,10 @@ public static class ImageTargets
 
             reading ??= new ImageFolderOptions();
             ImageFolderContents contents = ImageFolder.Read(dir, reading, cancellation);
-            int[] split = Split(contents.Labels, contents.Images.Count, test);
+            // Shuffled once, the same way every time, because consumers take "the first N" as a fair subset (the
+            // evaluation's floor and memorisation reference), as they may of an IDX file; a folder lists class by class.
+            ulong key = CounterRandom.Key(0, Streams.FolderOrder);
+            int[] split = [.. Split(contents.Labels, contents.Images.Count, test).OrderBy(i => CounterRandom.Uniform(key, (ulong)i)).ThenBy(i => i)];
             if (split.Length == 0)
             {
                 throw new DataFormatException(dir, $"has no held-out test images: one image in {HeldOutEvery} of each class is the test split, so a class needs {HeldOutEvery} images to give one");

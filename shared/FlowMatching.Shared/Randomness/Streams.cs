@@ -13,6 +13,7 @@ public static class Streams
     public const ulong ReflowNoise = 9;
     public const ulong TimeGridPilot = 10;
     public const ulong Flips = 11;
+    public const ulong FolderOrder = 12;
 
     /// <summary>A stream owned by one sample, so sample i draws the same numbers whatever batch it is in.</summary>
     public static ulong ForSample(ulong purpose, long sampleIndex) => (purpose << 48) ^ (ulong)sampleIndex;

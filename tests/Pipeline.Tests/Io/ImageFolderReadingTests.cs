@@ -148,10 +148,12 @@ public sealed class ImageFolderReadingTests
         ImageDataset test = ImageTargets.Load($"folder:{files["set"]}", test: true);
         Assert.AreEqual(22, train.Count);
         Assert.AreEqual(2, test.Count);
-        CollectionAssert.AreEqual(new byte[] { 0, 1 }, test.Labels);
-        // The 10th image of each class: 09.png, pixel 9 and 109, scaled to [-1, 1].
-        Assert.AreEqual(9 / 127.5f - 1, test.Image(0)[0], 1e-6f);
-        Assert.AreEqual(109 / 127.5f - 1, test.Image(1)[0], 1e-6f);
+        CollectionAssert.AreEquivalent(new byte[] { 0, 1 }, test.Labels);
+        // The 10th image of each class: 09.png, pixels 9 and 109, scaled to [-1, 1].
+        CollectionAssert.AreEquivalent(new[] { 9 / 127.5f - 1, 109 / 127.5f - 1 }, new[] { test.Image(0)[0], test.Image(1)[0] });
+        // A fixed shuffle, so the first images of a split are a fair subset (the evaluation takes the first N).
+        Assert.IsTrue(train.Labels![..11].Distinct().Count() == 2, string.Join(",", train.Labels));
+        CollectionAssert.AreEqual(train.Labels, ImageTargets.Load($"folder:{files["set"]}").Labels);
         Assert.IsFalse(Enumerable.Range(0, train.Count).Any(i => Math.Abs(train.Image(i)[0] - (9 / 127.5f - 1)) < 1e-6f), "held out of training");
 
         using var small = new TestFiles();

@@ -30,13 +30,20 @@ public sealed class ImageFolderTests
         Assert.AreEqual(1, fromFolder.Channels);
         CollectionAssert.AreEqual(new[] { "class-0", "class-1", "class-2" }, fromFolder.ClassNames.ToArray());
 
-        // The folder lists class by class; the IDX order regrouped the same way must match pixel for pixel.
+        // The folder lists class by class; the IDX order regrouped the same way must match byte for byte, and the
+        // training set, in its fixed shuffled order, holds the same images with the same labels.
         int[] order = [.. Enumerable.Range(0, idx.Count).OrderBy(i => idx.Labels![i]).ThenBy(i => i)];
-        CollectionAssert.AreEqual(order.Select(i => idx.Labels![i]).ToArray(), fromFolder.Labels);
+        CollectionAssert.AreEqual(order.Select(i => idx.Labels![i]).ToArray(), contents.Labels);
+        Assert.AreEqual(idx.Count, fromFolder.Count);
+        string Item(ImageDataset set, int i) => $"{set.Labels![i]}:{string.Join(",", set.Image(i).ToArray())}";
+        CollectionAssert.AreEqual(Enumerable.Range(0, idx.Count).Select(i => Item(idx, i)).Order().ToArray(), Enumerable.Range(0, idx.Count).Select(i => Item(fromFolder, i)).Order().ToArray());
         for (int k = 0; k < order.Length; k++)
         {
-            CollectionAssert.AreEqual(idx.Image(order[k]).ToArray(), fromFolder.Image(k).ToArray(), $"image {k}");
+            byte[] expected = [.. idx.Image(order[k]).ToArray().Select(p => (byte)Math.Round((p + 1) * 127.5))];
+            CollectionAssert.AreEqual(expected, contents.Images.Pixels[(k * idx.Dimension)..((k + 1) * idx.Dimension)], $"image {k}");
         }
+
+        CollectionAssert.AreNotEqual(contents.Labels, fromFolder.Labels, "the training split is shuffled");
     }
 
     [TestMethod]
@@ -47,12 +54,13 @@ public sealed class ImageFolderTests
         ImageDataset idx = ImageTargets.Load($"idx:{images},{labels}");
         var (code, error) = CommandLine.Trainer("images", "--target", $"idx:{images},{labels}", "--out", files["out"]);
         Assert.AreEqual(0, code, error);
-        ImageDataset back = ImageTargets.Load($"folder:{files["out"]}");
+        ImageFolderContents back = ImageFolder.Read(files["out"]);
         int[] order = [.. Enumerable.Range(0, idx.Count).OrderBy(i => idx.Labels![i]).ThenBy(i => i)];
         CollectionAssert.AreEqual(order.Select(i => idx.Labels![i]).ToArray(), back.Labels);
         for (int k = 0; k < order.Length; k++)
         {
-            CollectionAssert.AreEqual(idx.Image(order[k]).ToArray(), back.Image(k).ToArray(), $"image {k}");
+            byte[] expected = [.. idx.Image(order[k]).ToArray().Select(p => (byte)Math.Round((p + 1) * 127.5))];
+            CollectionAssert.AreEqual(expected, back.Images.Pixels[(k * idx.Dimension)..((k + 1) * idx.Dimension)], $"image {k}");
         }
 
         // Never into an existing folder, and nothing temporary left beside it.
