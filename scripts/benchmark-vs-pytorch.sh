@@ -54,7 +54,7 @@ rows = [json.loads(line) for line in open(sys.argv[1])]
 facts = next(r for r in rows if r["what"] == "facts")
 matmul = float(sys.argv[2]) * 2 * 2500 * 512 * 512 / 1e9
 flop = facts["mflop_per_image"] * 1e6
-print(f"U-Net 32,64,64 on Fashion-MNIST: {facts['parameters']} parameters (PyTorch's; the trainer's U-Net exports the same count), "
+print(f"U-Net 32,64,64 on Fashion-MNIST: {facts['parameters']} parameters (PyTorch's; the trainer's U-Net has the same, tested in UNetExportTests), "
       f"{facts['mflop_per_image']:.1f} MFLOP per image forward (convolutions and dense layers)")
 print(f"fp32 matrix product [2500,512]x[512,512], TorchSharp's libtorch, 2 threads: {matmul:.0f} GFLOP/s; PyTorch {facts['torch']}, {facts['threads']} threads")
 for what, unit, per in [("train b64", "steps_per_s", 64 * 3), ("train b128", "steps_per_s", 128 * 3), ("sample g1", "images_per_s", 40), ("sample g2", "images_per_s", 80)]:

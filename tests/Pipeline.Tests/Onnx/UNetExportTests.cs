@@ -25,6 +25,14 @@ public sealed class UNetExportTests
         };
 
     [TestMethod]
+    public void TheShippedUNetHasThePyTorchBenchmarkNetworksParameterCount()
+    {
+        // scripts/benchmark-vs-pytorch.py builds the same design in PyTorch, which counts 494497: equal networks.
+        using var network = new UNet(new UNetConfig([32, 64, 64], 1, 28, 28, 10));
+        Assert.AreEqual(494497L, network.parameters().Sum(p => p.numel()));
+    }
+
+    [TestMethod]
     [DataRow(3, "8,16")]
     [DataRow(0, "8,16")]
     [DataRow(4, "8,16,16")]
