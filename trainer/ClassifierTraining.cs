@@ -14,6 +14,7 @@ public sealed class ClassifierTraining(ImageDataset train, int steps, int batch,
 {
     public Classifier Train(Device device, Action<int, double>? onStep = null, CancellationToken cancel = default)
     {
+        NativeHeap.KeepFreedMemory();
         random.manual_seed(seed);
         var network = new Classifier(train.Channels, train.Height, train.Width, train.ClassNames.Count);
         network.to(device);

@@ -45,6 +45,7 @@ public sealed class Trainer(TrainingOptions options, IDistribution target, strin
     /// <summary>Trains and returns the network to export: the weight average when --ema is on, else the raw weights.</summary>
     public IFieldNetwork Train(Device device, CheckpointPolicy? checkpoints = null, Action<TrainingStep>? onStep = null, CancellationToken cancel = default)
     {
+        NativeHeap.KeepFreedMemory();
         random.manual_seed(options.Seed);
         IFieldNetwork network = FieldNetworks.Create(options, target);
         network.Module.to(device);
