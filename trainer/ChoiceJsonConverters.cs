@@ -54,3 +54,5 @@ public sealed class InterpolantKindConverter() : NamedEnumConverter<InterpolantK
 public sealed class DeviceChoiceConverter() : NamedEnumConverter<DeviceChoice>(DeviceChoices.Names, readsNumbers: true);
 
 public sealed class NetworkKindConverter() : NamedEnumConverter<NetworkKind>(NetworkKinds.Names, readsNumbers: true);
+
+public sealed class TrainingObjectiveConverter() : NamedEnumConverter<TrainingObjective>(TrainingObjectives.Names);

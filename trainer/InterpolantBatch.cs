@@ -1,6 +1,7 @@
 using FlowMatching.Distributions;
 using FlowMatching.Interpolants;
 using FlowMatching.Randomness;
+using static TorchSharp.torch;
 
 namespace FlowMatching.Training;
 
@@ -8,7 +9,15 @@ namespace FlowMatching.Training;
 /// One training batch: t (U(0, 1) unless the run asks otherwise), the interpolant I_t and its time derivative, row-major, and each x1's
 /// class (after label dropout; zeros for unlabelled targets).
 /// </summary>
-public sealed record InterpolantBatch(float[] Times, float[] Points, float[] PointVelocities, int Dimension, long[] Classes);
+public sealed record InterpolantBatch(float[] Times, float[] Points, float[] PointVelocities, int Dimension, long[] Classes)
+{
+    /// <summary>The batch on <paramref name="device"/>: I_t [N, d], t [N], classes [N] and dI_t/dt [N, d].</summary>
+    public (Tensor X, Tensor T, Tensor Y, Tensor Dx) ToTensors(Device device)
+    {
+        long n = Times.Length;
+        return (tensor(Points, [n, Dimension], device: device), tensor(Times, [n], device: device), tensor(Classes, [n], device: device), tensor(PointVelocities, [n, Dimension], device: device));
+    }
+}
 
 /// <summary>
 /// Draws (x0 ~ base, x1 ~ target, t) independently (or (x0, x1) as coupled pairs, for reflow) and forms I_t = alpha x0 + beta x1 and
@@ -32,12 +41,12 @@ public sealed class InterpolantBatchSampler(IDistribution baseDistribution, IDis
         set => (_base.Position, _target.Position, _times.Position, _dropout.Position, _flips.Position) = (value[0], value[1], value[2], value[3], value.Length > 4 ? value[4] : 0);
     }
 
-    public InterpolantBatch Draw(int size)
+    /// <param name="times">Each row's t, when the caller chooses them (a flow map's step grid); null: drawn.</param>
+    public InterpolantBatch Draw(int size, float[]? times = null)
     {
         int d = target.Dimension;
         var x0 = new float[size * d];
         var x1 = new float[size * d];
-        var times = new float[size];
         var classes = new long[size];
         if (target is CoupledPairs pairs)
         {
@@ -49,9 +58,13 @@ public sealed class InterpolantBatchSampler(IDistribution baseDistribution, IDis
             DrawTarget(x1, classes);
         }
 
-        for (int i = 0; i < size; i++)
+        if (times is null)
         {
-            times[i] = (float)_timeSampling.Draw(_times);
+            times = new float[size];
+            for (int i = 0; i < size; i++)
+            {
+                times[i] = (float)_timeSampling.Draw(_times);
+            }
         }
 
         var points = new float[size * d];

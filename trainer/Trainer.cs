@@ -48,7 +48,14 @@ public sealed class Trainer(TrainingOptions options, IDistribution target, strin
         NativeHeap.KeepFreedMemory();
         random.manual_seed(options.Seed);
         IFieldNetwork network = FieldNetworks.Create(options, target);
+        if (options.InitFrom is { } initial)
+        {
+            InitialWeights.Read(initial).Apply(network);
+        }
+
         network.Module.to(device);
+        using GuidedTeacher? teacher = options.FlowMap?.Teacher is { } teacherPath ? new GuidedTeacher(teacherPath, options.FlowMap.Guidance, options.FlowMap.Interval, device) : null;
+        ShortcutObjective? shortcut = options.Objective == TrainingObjective.Shortcut ? new ShortcutObjective(options.FlowMap ?? new FlowMapTraining(), teacher, options.Seed) : null;
         IInterpolant interpolant = options.Interpolant.Create();
         var sampler = new InterpolantBatchSampler(new StandardNormal(target.Dimension), target, interpolant, options.Seed, labelDropout: options.LabelDropout, timeSampling: options.TimeSampling, flip: options.Flip);
         // Validation keeps t uniform: its loss is then the tutorial's, comparable between runs that sample t differently.
@@ -65,15 +72,22 @@ public sealed class Trainer(TrainingOptions options, IDistribution target, strin
             // The header that comes with the weights: the file is what the checksum vouches for.
             CheckpointHeader header = TrainingCheckpoint.Restore(resume.Path, network, optimizer, ema);
             sampler.State = header.SamplerState;
+            if (shortcut is not null)
+            {
+                shortcut.State = header.SamplerState[^2..];
+            }
+
             first = header.Step + 1;
         }
 
+        // The batch sampler's stream positions, then the shortcut objective's.
+        ulong[] State() => [.. sampler.State, .. shortcut?.State ?? []];
         double lastLoss = double.NaN;
         for (int step = first; step <= options.Steps; step++)
         {
             if (cancel.IsCancellationRequested && checkpoints?.Path is { } interruptedPath)
             {
-                TrainingCheckpoint.Save(interruptedPath, new CheckpointHeader(options, step - 1, sampler.State, lastLoss, dataFingerprint), network, optimizer, ema);
+                TrainingCheckpoint.Save(interruptedPath, new CheckpointHeader(options, step - 1, State(), lastLoss, dataFingerprint), network, optimizer, ema);
                 throw new TrainingInterruptedException(step - 1, interruptedPath);
             }
 
@@ -85,7 +99,7 @@ public sealed class Trainer(TrainingOptions options, IDistribution target, strin
             }
 
             optimizer.zero_grad();
-            Tensor loss = BatchLoss(network, sampler.Draw(options.Batch), device);
+            Tensor loss = shortcut?.Loss(network, sampler, options.Batch, device) ?? BatchLoss(network, sampler.Draw(options.Batch), device);
             loss.backward();
             optimizer.step();
             ema?.Update(network);
@@ -99,7 +113,7 @@ public sealed class Trainer(TrainingOptions options, IDistribution target, strin
             lastLoss = value;
             if (checkpoints is { Path: { } path, Every: > 0 } && step % checkpoints.Every == 0)
             {
-                TrainingCheckpoint.Save(path, new CheckpointHeader(options, step, sampler.State, value, dataFingerprint), network, optimizer, ema);
+                TrainingCheckpoint.Save(path, new CheckpointHeader(options, step, State(), value, dataFingerprint), network, optimizer, ema);
             }
 
             double? validationLoss = validation is not null && (step % options.ValidationEvery == 0 || step == options.Steps)
@@ -110,7 +124,7 @@ public sealed class Trainer(TrainingOptions options, IDistribution target, strin
 
         if (checkpoints is { Path: { } finalPath, SaveFinal: true } && first <= options.Steps)
         {
-            FinalCheckpoint = SaveFinal(finalPath, new CheckpointHeader(options, options.Steps, sampler.State, lastLoss, dataFingerprint), network, optimizer, ema);
+            FinalCheckpoint = SaveFinal(finalPath, new CheckpointHeader(options, options.Steps, State(), lastLoss, dataFingerprint), network, optimizer, ema);
         }
 
         if (ema is null)
@@ -151,11 +165,7 @@ public sealed class Trainer(TrainingOptions options, IDistribution target, strin
 
     private static Tensor BatchLoss(IFieldNetwork network, InterpolantBatch batch, Device device)
     {
-        long n = batch.Times.Length;
-        Tensor x = tensor(batch.Points, [n, batch.Dimension], device: device);
-        Tensor t = tensor(batch.Times, [n], device: device);
-        Tensor y = tensor(batch.Classes, [n], device: device);
-        Tensor dx = tensor(batch.PointVelocities, [n, batch.Dimension], device: device);
+        (Tensor x, Tensor t, Tensor y, Tensor dx) = batch.ToTensors(device);
         return InterpolantLoss.Compute(network.Velocity(x, t, y), dx);
     }
 

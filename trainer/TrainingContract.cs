@@ -23,7 +23,9 @@ public static class TrainingContract
             TimeEmbedding = options.TimeEmbedding,
             DataMean = scaling?.Mean ?? [],
             DataStd = scaling?.Std ?? [],
-            Teacher = options.Teacher?.ToString(),
+            Teacher = options.Teacher?.ToString() ?? options.FlowMap?.Describe(),
+            ModelKind = options.Objective.ModelKind(),
+            Recommended = options.Objective.ModelKind() == ModelKind.FlowMap ? new RecommendedSampling(OdeMethod.Euler, FlowMapTraining.DefaultRecommendedSteps) : null,
         };
         return target is not ImageDataset images ? points : points with
         {

@@ -75,6 +75,16 @@ public sealed record TrainingOptions
     /// <summary>Where an image folder's decoded pixels are cached; does not change the run.</summary>
     public string? ImageCache { get; init; }
 
+    /// <summary>What the run fits: a velocity field (the interpolant loss) or a flow map.</summary>
+    [JsonConverter(typeof(TrainingObjectiveConverter))]
+    public TrainingObjective Objective { get; init; } = TrainingObjective.Interpolant;
+
+    /// <summary>A flow map's objective settings; null: the defaults (for <see cref="TrainingObjective.Shortcut"/>).</summary>
+    public FlowMapTraining? FlowMap { get; init; }
+
+    /// <summary>A model file of this trainer whose weights start the network; null: fresh weights.</summary>
+    public string? InitFrom { get; init; }
+
     /// <summary>Flip each drawn image horizontally with probability 1/2 (from its own seeded stream).</summary>
     public bool Flip { get; init; }
 

@@ -2,14 +2,17 @@ using FlowMatching.Contract;
 using FlowMatching.Distributions;
 using FlowMatching.Errors;
 using FlowMatching.Progress;
+using FlowMatching.Runtime.Integrators;
 using FlowMatching.Runtime.Options;
 using FlowMatching.Runtime.Sampling;
+using FlowMatching.Velocity;
 
 namespace FlowMatching.Runtime;
 
 /// <summary>
-/// A generative model ready to sample: a <see cref="VelocityModel"/> (a velocity field integrated step by step) or a
-/// <see cref="SamplerGraphModel"/> (a whole sampler in one graph). Samples are row-major float arrays,
+/// A generative model ready to sample: a <see cref="VelocityModel"/> (a velocity field integrated step by step), a
+/// <see cref="FlowMapModel"/> (a few steps of the flow's average velocity) or a <see cref="SamplerGraphModel"/> (a
+/// whole sampler in one graph). Samples are row-major float arrays,
 /// <see cref="Dimension"/> numbers a row, in the data's units. Every random draw is keyed by (seed, sample index):
 /// the same seed gives the same samples whatever the chunking or the split of the index range. Settings the caller
 /// leaves unset follow the model's recommendation (<see cref="Resolve"/>).
@@ -85,6 +88,20 @@ public abstract class FlowModel : IDisposable
         return Run(options, seed, sampler => sampler.Sample(offset, count, seed, observer, cancellationToken), cancellationToken);
     }
 
+    /// <summary>
+    /// Transports given starting points (row-major, in the model's units: N(0, I) is the base) to t = 1;
+    /// SDE noise is keyed by <paramref name="firstIndex"/> + row.
+    /// </summary>
+    public float[] Transport(float[] initial, SamplingOptions options, long seed = 0, long firstIndex = 0, IProgress<WorkProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Collect(TransportChunks(initial, options, seed, firstIndex, cancellationToken: cancellationToken), RowsOf(initial), progress);
+
+    /// <summary>The same as <see cref="Transport"/>, a chunk at a time.</summary>
+    public IEnumerable<SampleChunk> TransportChunks(float[] initial, SamplingOptions options, long seed = 0, long firstIndex = 0, PathObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        RowsOf(initial);
+        return Run(options, seed, sampler => sampler.Transport(initial, firstIndex, observer, cancellationToken), cancellationToken);
+    }
+
     public abstract void Dispose();
 
     /// <summary>Resolves and checks the options (now, not when the chunks are first asked for), then runs the loop.</summary>
@@ -100,6 +117,19 @@ public abstract class FlowModel : IDisposable
 
     /// <summary>Wraps a run's chunks, for a kind that must stop work in flight on cancellation.</summary>
     private protected virtual IEnumerable<SampleChunk> Running(IEnumerable<SampleChunk> chunks, CancellationToken cancellationToken) => chunks;
+
+    /// <summary>The loop that integrates each chunk's points with <paramref name="integrator"/> on the chunk's field, then maps them to the data's units.</summary>
+    private protected Sampler Integrating(SamplingOptions effective, IIntegrator integrator, Func<long[]?, IVelocityField> field)
+    {
+        Standardization? scaling = Scaling;
+        return new Sampler(Dimension, effective.Chunk ?? DefaultChunk, effective.Conditioning?.Classes, Classes, (first, points, classes, observer, cancellationToken) =>
+        {
+            observer?.Invoke(first, 0, 0, points);
+            int evaluations = integrator.Integrate(field(classes), points, first, observer is null ? null : (step, t, x) => observer(first, step, t, x), cancellationToken);
+            scaling?.Invert(points);
+            return evaluations;
+        });
+    }
 
     private protected long RowsOf(float[] points) => points.Length % Dimension == 0
         ? points.Length / Dimension

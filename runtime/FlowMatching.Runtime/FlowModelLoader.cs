@@ -12,7 +12,7 @@ namespace FlowMatching.Runtime;
 
 /// <summary>
 /// Opens what <see cref="FlowModel.Load"/> is given: the closed-form field of a Gaussian mixture, or an ONNX file
-/// (a velocity field, or a whole sampler graph) checked against its contract, as one session per CPU thread.
+/// (a velocity field, a flow map, or a whole sampler graph) checked against its contract, as one session per CPU thread.
 /// </summary>
 internal static class FlowModelLoader
 {
@@ -73,6 +73,12 @@ internal static class FlowModelLoader
                 throw new ModelContractException(path, $"says dimension {contract.Dimension} but the graph's points are {signature.Dimension} wide", MetadataKeys.Dimension);
             }
 
+            bool flowMap = signature.StepInput is not null;
+            if (contract is not null && (contract.ModelKind == ModelKind.FlowMap) != flowMap)
+            {
+                throw new ModelContractException(path, $"says {ModelKinds.Names.Name(contract.ModelKind)}, but its graph {(flowMap ? "takes" : "has no")} a step input {ModelSignature.StepInput}", MetadataKeys.ModelKind);
+            }
+
             IInterpolant interpolant = ResolveInterpolant(path, contract, options.Interpolant);
             string provider = cuda ? "CUDA" : "CPU";
             string origin = contract is null ? $"no flowmatching metadata, assuming the {interpolant.Name} interpolant" : $"target {contract.Target}, {interpolant.Name} interpolant";
@@ -82,7 +88,7 @@ internal static class FlowModelLoader
                 origin = $"no flowmatching metadata; as described: {contract.Classes} classes, null class {contract.NullClass?.ToString() ?? "none"}, {interpolant.Name} interpolant";
             }
 
-            options.Logger.LogInformation("{Path} on ONNX Runtime {Provider} ({Origin}, d = {Dimension}), {Threads} thread(s)", path, provider, origin, signature.Dimension, threads);
+            options.Logger.LogInformation("{Path} on ONNX Runtime {Provider} ({Kind}, {Origin}, d = {Dimension}), {Threads} thread(s)", path, provider, flowMap ? "a flow map" : "a velocity field", origin, signature.Dimension, threads);
             int classes = signature.ClassInput is null ? 0 : contract!.Classes;
             parts.Add(new OnnxVelocityField(session, signature, rebindEachEvaluation: cuda, classes, path, contract?.NullClass));
             if (classes > 0)
@@ -92,7 +98,9 @@ internal static class FlowModelLoader
 
             parts.AddRange(MoreSessions(path, threads - 1).Select(more => new OnnxVelocityField(more, signature, rebindEachEvaluation: false, classes, path, contract?.NullClass)));
 
-            return new VelocityModel(path, new RowParallelField(parts), interpolant, contract, signature, provider, options);
+            return flowMap
+                ? new FlowMapModel(path, new RowParallelField(parts), signature.SampleShape, contract, provider)
+                : new VelocityModel(path, new RowParallelField(parts), interpolant, contract, signature, provider, options);
         }
         catch
         {

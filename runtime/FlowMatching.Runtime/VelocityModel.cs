@@ -138,20 +138,6 @@ public sealed class VelocityModel : FlowModel
     }
 
     /// <summary>
-    /// Transports given starting points (row-major, in the model's units: N(0, I) is the base) to t = 1;
-    /// SDE noise is keyed by <paramref name="firstIndex"/> + row.
-    /// </summary>
-    public float[] Transport(float[] initial, SamplingOptions options, long seed = 0, long firstIndex = 0, IProgress<WorkProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        Collect(TransportChunks(initial, options, seed, firstIndex, cancellationToken: cancellationToken), RowsOf(initial), progress);
-
-    /// <summary>The same as <see cref="Transport"/>, a chunk at a time.</summary>
-    public IEnumerable<SampleChunk> TransportChunks(float[] initial, SamplingOptions options, long seed = 0, long firstIndex = 0, PathObserver? observer = null, CancellationToken cancellationToken = default)
-    {
-        RowsOf(initial);
-        return Run(options, seed, sampler => sampler.Transport(initial, firstIndex, observer, cancellationToken), cancellationToken);
-    }
-
-    /// <summary>
     /// log rho_1(x) of each point (row-major, in the data's units) by the density along characteristics:
     /// the ODE from t = 1 back to 0 with the divergence of b, plus the standardisation's log-determinant.
     /// </summary>
@@ -194,15 +180,7 @@ public sealed class VelocityModel : FlowModel
     private protected override Sampler CreateSampler(SamplingOptions effective, long seed)
     {
         IIntegrator integrator = effective.CreateIntegrator(Interpolant, seed);
-        Func<long[]?, IVelocityField> field = _composition.Compose(effective);
-        Standardization? scaling = Scaling;
-        return new Sampler(Dimension, effective.Chunk ?? DefaultChunk, effective.Conditioning?.Classes, Classes, (first, points, classes, observer, cancellationToken) =>
-        {
-            observer?.Invoke(first, 0, 0, points);
-            int evaluations = integrator.Integrate(field(classes), points, first, observer is null ? null : (step, t, x) => observer(first, step, t, x), cancellationToken);
-            scaling?.Invert(points);
-            return evaluations;
-        });
+        return Integrating(effective, integrator, _composition.Compose(effective));
     }
 
     // Cancellation is checked between steps; this also stops a network evaluation already running (a weak model's too).

@@ -84,7 +84,7 @@ public static class ImageSampling
             PathObserver alongTime = (_, _, t, x) => progress.Report(new WorkProgress(done + (long)(x.Length / model.Dimension * t), count, name));
             IEnumerable<SampleChunk> chunks = initial is null
                 ? model.SampleChunks(count, options, seed, first, alongTime, cancellation)
-                : ((VelocityModel)model).TransportChunks(initial, options, seed, first, alongTime, cancellation);
+                : model.TransportChunks(initial, options, seed, first, alongTime, cancellation);
             foreach (SampleChunk chunk in chunks)
             {
                 images.Write(chunk.Points);

@@ -37,6 +37,15 @@ public static class InfoCommand
             return text.ToString();
         }
 
+        if (model is FlowMapModel map)
+        {
+            string classes = map.Classes > 0 ? $", classes 0 to {map.Classes - 1} ({map.Classes} the null class)" : "";
+            string steps = map.RecommendedSteps is { } k ? $"{k} uniform steps recommended" : "no recommended steps";
+            text.AppendLine($"{spec}: flow map u(x, t, h) of samples [{string.Join(", ", map.SampleShape)}]{classes}, one evaluation a step, {steps}");
+            AppendContract(text, map.Contract);
+            return text.ToString();
+        }
+
         var velocity = (VelocityModel)model;
         text.AppendLine($"{spec}: velocity field in d = {velocity.Dimension}, {velocity.Interpolant.Name} interpolant");
         if (velocity.Signature is { } signature)

@@ -32,7 +32,7 @@ public static class PointSampling
         PathObserver? observer = recorder is null ? null : (chunkFirst, step, t, x) => recorder.Record(step, t, x, chunkFirst);
         IEnumerable<SampleChunk> chunks = initial is null
             ? model.SampleChunks(count, options, run.Seed, run.First, observer, cancellation)
-            : ((VelocityModel)model).TransportChunks(initial.Values, options, run.Seed, run.First, observer, cancellation);
+            : model.TransportChunks(initial.Values, options, run.Seed, run.First, observer, cancellation);
         int evaluations = 0;
         ProgressReporter.Run("sample", count, progress =>
         {

@@ -64,8 +64,13 @@ public static class SampleCommand
                 parse.Refuse($"does not apply to {model.Source}, a sampler graph that runs {graph.Method}", [sampler, method, steps, eps, diffusion, denoise, timeGrid, init, trajectory, .. solverOptions.All, .. autoguidanceOptions.All]);
             }
 
+            if (model is FlowMapModel)
+            {
+                parse.Refuse($"does not apply to {model.Source}, a flow map that samples in --steps uniform steps of its own", [sampler, method, eps, diffusion, denoise, timeGrid, .. solverOptions.All, .. autoguidanceOptions.All]);
+            }
+
             Conditioning? conditioning = model.SampleShape.Count == 3 ? guidanceOptions.Read(parse, model, run.First) : null;
-            request = request with { Conditioning = conditioning, Autoguidance = model is SamplerGraphModel ? null : autoguidanceOptions.Read(parse) };
+            request = request with { Conditioning = conditioning, Autoguidance = model is SamplerGraphModel or FlowMapModel ? null : autoguidanceOptions.Read(parse) };
             SamplingOptions options = RecommendationReport.Resolve(model, request, cancellation);
             InputGuard.RefuseOverwriting(
                 [("--out", run.Output), .. ImageSampling.Companions(run.Output).Select(c => ("--out", (string?)c)), ("--trajectory", parse.GetValue(trajectory))],

@@ -54,6 +54,15 @@ public static class TrainCommand
         Option<double> labelDropout = CliOptions.Option("--label-dropout", "probability of replacing a class by the null class (classifier-free guidance)", defaults.LabelDropout);
         Option<string?> data = CliOptions.Option<string?>("--data", $"folder with Fashion-MNIST's IDX files (default {ImageTargets.FashionMnistFolder})");
 
+        Option<TrainingObjective> objective = CliOptions.Choice("--objective", "what to fit: the velocity (the interpolant loss) or a flow map u(x, t, h) for few-step sampling", TrainingObjectives.Names, defaults.Objective);
+        Option<string?> initFrom = CliOptions.Option<string?>("--init-from", "start from this trainer's model of the same network (.onnx); a flow map may start from a velocity model");
+        Option<string?> distill = CliOptions.Option<string?>("--distill", "flow maps: the velocity model (.onnx) whose (guided) field is the target at h = 0, instead of dI/dt");
+        Option<double?> distillGuidance = CliOptions.Option<double?>("--distill-guidance", "the guidance w the flow map learns from --distill (default: its recommendation)");
+        Option<GuidanceInterval> distillInterval = CliOptions.Parsed("--distill-interval", "FROM,TO: the times that guidance applies at (default: its recommendation)", GuidanceInterval.Whole, GuidanceInterval.TryParse, GuidanceInterval.Expected);
+        Option<double> shortcutShare = CliOptions.Option("--shortcut-share", "flow maps: the share of each batch that learns steps by self-consistency", FlowMapTraining.DefaultShare);
+        Option<int> shortcutSteps = CliOptions.Option("--shortcut-steps", "flow maps: the most steps trained (a power of two; the smallest step is its inverse)", FlowMapTraining.DefaultFinestSteps);
+        Option[] flowMapOptions = [distill, distillGuidance, distillInterval, shortcutShare, shortcutSteps];
+
         Option<string> teacher = new("--teacher") { Description = "the point model whose ODE couples noise to data (.onnx)", Required = true };
         Option<int> pairs = CliOptions.Option("--pairs", "noise points the teacher carries to data", ReflowTeacher.DefaultPairs);
         Option<int> teacherSteps = CliOptions.Option("--teacher-steps", "Runge-Kutta 4 steps of the teacher's ODE", ReflowTeacher.DefaultSteps);
@@ -62,7 +71,7 @@ public static class TrainCommand
             interpolant, steps, batch, lr, lrStep, lrGamma, hidden, activation, seed, output, lossCsv,
             validationBatch, validationEvery, device, ema, timeEmbedding, timeSampling, checkpoint, checkpointEvery, resume, force,
         };
-        Option[] targetOptions = reflow ? [teacher, pairs, teacherSteps] : [target, network, channels, labelDropout, data, .. folderFlags.All, imageCache, flip];
+        Option[] targetOptions = reflow ? [teacher, pairs, teacherSteps] : [target, network, channels, labelDropout, data, .. folderFlags.All, imageCache, flip, objective, initFrom, .. flowMapOptions];
         foreach (Option option in targetOptions)
         {
             command.Options.Add(option);
@@ -104,6 +113,20 @@ public static class TrainCommand
                     ValidationBatch = parse.GetValue(network) == NetworkKind.UNet && !parse.IsGiven(validationBatch) ? ImageValidationBatch : options.ValidationBatch,
                 };
 
+            if (!reflow)
+            {
+                options = options with
+                {
+                    Objective = parse.GetValue(objective),
+                    InitFrom = parse.GetValue(initFrom) is { } start ? Path.GetFullPath(start) : null,
+                    FlowMap = parse.GetValue(objective) == TrainingObjective.Interpolant ? null : FlowMapSettings(parse, distill, distillGuidance, distillInterval, shortcutShare, shortcutSteps),
+                };
+                if (options.FlowMap is null)
+                {
+                    parse.Refuse("applies only to --objective flow-map:shortcut", flowMapOptions);
+                }
+            }
+
             if (!reflow && !parse.GetValue(target)!.StartsWith(ImageTargets.FolderPrefix, StringComparison.Ordinal))
             {
                 parse.Refuse("applies only to folder:DIR targets", [.. folderFlags.All, imageCache]);
@@ -131,13 +154,44 @@ public static class TrainCommand
             int every = parse.InRange(checkpointEvery, 0, int.MaxValue);
             var checkpoints = new CheckpointPolicy(parse.GetValue(checkpoint) ?? modelPath + ".ckpt", every, resumed, SaveFinal: true);
             bool asked = parse.IsGiven(checkpoint) || every > 0 || resumed is not null;
-            (string, string?)[] inputs = [.. TargetFiles(options.Target).Select(f => ("--target", (string?)f)), ("--teacher", options.Teacher?.Path)];
+            (string, string?)[] inputs = [.. TargetFiles(options.Target).Select(f => ("--target", (string?)f)), ("--teacher", options.Teacher?.Path), ("--init-from", options.InitFrom), ("--distill", options.FlowMap?.Teacher)];
             InputGuard.RefuseOverwriting([("--out", modelPath), ("--loss-csv", parse.GetValue(lossCsv)), ("--image-cache", options.ImageCache)], [.. inputs, ("--resume", resumed?.Path)]);
             // The checkpoint a run resumes is its own to replace.
             InputGuard.RefuseOverwriting([("--checkpoint", checkpoints.Path)], inputs);
             return new TrainingJob(options, modelPath, parse.GetValue(lossCsv), parse.GetValue(force), checkpoints, asked).Run(cancellation);
         });
         return command;
+    }
+
+    // The flow map's settings, the teacher's guidance and interval read from its recommendation when not given, so the
+    // model's metadata states the numbers it learned.
+    private static FlowMapTraining FlowMapSettings(ParseResult parse, Option<string?> distill, Option<double?> guidance, Option<GuidanceInterval> interval, Option<double> share, Option<int> steps)
+    {
+        int finest = parse.InRange(steps, 1, 65536);
+        if (!int.IsPow2(finest))
+        {
+            throw new UserInputException($"--shortcut-steps {finest}: must be a power of two (1, 2, 4, ... 65536)");
+        }
+
+        var settings = new FlowMapTraining { Share = parse.InRange(share, 0.0, 1.0), FinestSteps = finest };
+        if (parse.GetValue(distill) is not { } teacherPath)
+        {
+            parse.Refuse("applies only with --distill", guidance, interval);
+            return settings;
+        }
+
+        ModelContract contract = InitialWeights.Read(teacherPath).Contract;
+        if (contract.Classes == 0)
+        {
+            parse.Refuse($"applies only to a class-conditional teacher, and {teacherPath} has no classes", guidance, interval);
+        }
+
+        return settings with
+        {
+            Teacher = Path.GetFullPath(teacherPath),
+            Guidance = contract.Classes == 0 ? 1 : parse.InRange(guidance, 0.0, 100.0) ?? contract.Recommended?.Guidance ?? 1,
+            Interval = contract.Classes == 0 ? null : parse.IsGiven(interval) ? parse.GetValue(interval) : contract.Recommended?.Interval,
+        };
     }
 
     // The files a target is read from: csv:PATH's, idx:IMAGES[,LABELS]'s.

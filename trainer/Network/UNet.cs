@@ -8,13 +8,17 @@ namespace FlowMatching.Training.Network;
 /// The image velocity field b_t(x, y): a U-Net. A sinusoidal embedding of t through a small MLP, plus a
 /// learned embedding of the class y (with a null class), conditions one residual block per level on the way
 /// down (stride-2 convolutions halve the image), two at the bottom, and one per level on the way up
-/// (nearest-neighbour upsampling, then the skip connection of that level concatenated).
+/// (nearest-neighbour upsampling, then the skip connection of that level concatenated). A flow map's U-Net adds
+/// the same features of the step size h through its own small MLP, whose last layer starts at zero: it starts as
+/// the velocity field it may be initialised from.
 /// </summary>
 public sealed class UNet : nn.Module<Tensor, Tensor, Tensor, Tensor>, IFieldNetwork
 {
     private readonly Conv2d input;
     private readonly Linear time1;
     private readonly Linear time2;
+    private readonly Linear? step1;
+    private readonly Linear? step2;
     private readonly Embedding? classes;
     private readonly ModuleList<ResidualBlock> down;
     private readonly ModuleList<Conv2d> downsample;
@@ -34,6 +38,17 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor, Tensor>, IFieldNetw
         input = nn.Conv2d(config.ImageChannels, c[0], 3, padding: 1);
         time1 = nn.Linear(config.TimeFeatures, e);
         time2 = nn.Linear(e, e);
+        if (config.TakesStep)
+        {
+            step1 = nn.Linear(config.TimeFeatures, e);
+            step2 = nn.Linear(e, e);
+            using (no_grad())
+            {
+                step2.weight!.zero_();
+                step2.bias!.zero_();
+            }
+        }
+
         classes = config.Classes > 0 ? nn.Embedding(config.Classes + 1, e) : null;
         down = nn.ModuleList(Enumerable.Range(0, c.Count - 1).Select(l => new ResidualBlock(l == 0 ? c[0] : c[l - 1], c[l], e, g)).ToArray());
         downsample = nn.ModuleList(Enumerable.Range(0, c.Count - 1).Select(l => nn.Conv2d(c[l], c[l], 3, stride: 2, padding: 1)).ToArray());
@@ -49,9 +64,11 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor, Tensor>, IFieldNetw
 
     public nn.Module Module => this;
 
+    public bool TakesStep => Config.TakesStep;
+
     /// <summary>The flattened images [N, C*H*W] the trainer works with, as images and back.</summary>
-    public Tensor Velocity(Tensor x, Tensor t, Tensor classes) =>
-        forward(x.reshape(x.shape[0], Config.ImageChannels, Config.Height, Config.Width), t, classes).reshape(x.shape[0], -1);
+    public Tensor Velocity(Tensor x, Tensor t, Tensor classes, Tensor? step = null) =>
+        Forward(x.reshape(x.shape[0], Config.ImageChannels, Config.Height, Config.Width), t, classes, step).reshape(x.shape[0], -1);
 
     public IFieldNetwork CreateSibling() => new UNet(Config);
 
@@ -65,10 +82,21 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor, Tensor>, IFieldNetw
     /// <param name="x">[N, C, H, W] images.</param>
     /// <param name="t">[N] times.</param>
     /// <param name="y">[N] int64 classes, the null class for unconditional; ignored by an unconditional network.</param>
-    public override Tensor forward(Tensor x, Tensor t, Tensor y)
+    public override Tensor forward(Tensor x, Tensor t, Tensor y) => Forward(x, t, y, null);
+
+    private Tensor Forward(Tensor x, Tensor t, Tensor y, Tensor? step)
     {
-        Tensor angles = t.unsqueeze(-1) * _frequencies.to(x.device);
-        Tensor embedded = time2.forward(nn.functional.silu(time1.forward(cat([angles.sin(), angles.cos()], 1))));
+        if (step is not null && step1 is null)
+        {
+            throw new ArgumentException("a velocity U-Net takes no step size", nameof(step));
+        }
+
+        Tensor embedded = time2.forward(nn.functional.silu(time1.forward(Features(t))));
+        if (step1 is not null)
+        {
+            embedded = embedded + step2!.forward(nn.functional.silu(step1.forward(Features(step ?? zeros_like(t)))));
+        }
+
         if (classes is not null)
         {
             embedded = embedded + classes.forward(y);
@@ -95,6 +123,12 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor, Tensor>, IFieldNetw
         }
 
         return Convolution.Apply(output, nn.functional.silu(outputNorm.forward(h)));
+    }
+
+    private Tensor Features(Tensor time)
+    {
+        Tensor angles = time.unsqueeze(-1) * _frequencies.to(time.device);
+        return cat([angles.sin(), angles.cos()], 1);
     }
 
     /// <summary>Every parameter by its module path (input.weight, down.0.conv1.bias, ...) with its shape, for the exporter.</summary>

@@ -10,6 +10,9 @@ namespace FlowMatching.Training.Network;
 /// </summary>
 public sealed record UNetConfig(IReadOnlyList<int> Channels, int ImageChannels, int Height, int Width, int Classes)
 {
+    /// <summary>A flow map's U-Net, which also takes the step size h.</summary>
+    public bool TakesStep { get; init; }
+
     /// <summary>Sinusoidal features of t fed to the time MLP.</summary>
     public int TimeFeatures => 2 * Math.Max(8, Channels[0] / 2);
 

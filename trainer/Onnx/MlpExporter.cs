@@ -6,8 +6,8 @@ using Google.Protobuf;
 namespace FlowMatching.Training.Onnx;
 
 /// <summary>
-/// Writes a velocity MLP as an ONNX model v = f(x, t) (see <see cref="ModelSignature"/>) in an
-/// <see cref="OnnxModelFile"/>.
+/// Writes a velocity MLP as an ONNX model v = f(x, t), a flow map's as v = f(x, t, h) (see <see cref="ModelSignature"/>),
+/// in an <see cref="OnnxModelFile"/>.
 /// </summary>
 public static class MlpExporter
 {
@@ -21,16 +21,27 @@ public static class MlpExporter
         graph.Input(ModelSignature.TimeInput, ModelSignature.BatchDimension);
         graph.Output(ModelSignature.VelocityOutput, ModelSignature.BatchDimension, weights.Dimension);
 
-        string axes = graph.Initializer("time_axes", [1L], 1);
-        string timeColumn = graph.Node("Unsqueeze", "t_column", [ModelSignature.TimeInput, axes]);
-        string[] timeFeatures = [timeColumn];
-        if (weights.TimeEmbedding.Frequencies > 0)
+        if (weights.TakesStep)
         {
-            float[] frequencies = weights.TimeEmbedding.AngularFrequencies;
-            string angles = graph.Node("Mul", "t_angles", [timeColumn, graph.Initializer("time_frequencies", frequencies, 1, frequencies.Length)]);
-            timeFeatures = [graph.Node("Sin", "t_sin", [angles]), graph.Node("Cos", "t_cos", [angles])];
+            graph.Input(ModelSignature.StepInput, ModelSignature.BatchDimension);
         }
 
+        string axes = graph.Initializer("time_axes", [1L], 1);
+        float[] frequencies = weights.TimeEmbedding.AngularFrequencies;
+        string frequencyRow = frequencies.Length > 0 ? graph.Initializer("time_frequencies", frequencies, 1, frequencies.Length) : "";
+        string[] Features(string input, string name)
+        {
+            string column = graph.Node("Unsqueeze", $"{name}_column", [input, axes]);
+            if (frequencies.Length == 0)
+            {
+                return [column];
+            }
+
+            string angles = graph.Node("Mul", $"{name}_angles", [column, frequencyRow]);
+            return [graph.Node("Sin", $"{name}_sin", [angles]), graph.Node("Cos", $"{name}_cos", [angles])];
+        }
+
+        string[] timeFeatures = [.. Features(ModelSignature.TimeInput, "t"), .. weights.TakesStep ? Features(ModelSignature.StepInput, "h") : []];
         string h = graph.Node("Concat", "x_t", [ModelSignature.PointsInput, .. timeFeatures], OnnxGraphBuilder.IntAttribute("axis", 1));
 
         for (int i = 0; i < weights.Layers.Count; i++)
@@ -46,6 +57,8 @@ public static class MlpExporter
             }
         }
 
-        return OnnxModelFile.Model(graph.Graph, contract, "Velocity field b_t(x) of a stochastic interpolant: v = b(x, t).");
+        return OnnxModelFile.Model(graph.Graph, contract, weights.TakesStep
+            ? "Flow map of a stochastic interpolant: v = u(x, t, h), the average velocity over [t, t + h]."
+            : "Velocity field b_t(x) of a stochastic interpolant: v = b(x, t).");
     }
 }

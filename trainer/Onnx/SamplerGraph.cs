@@ -8,7 +8,7 @@ namespace FlowMatching.Training.Onnx;
 
 /// <summary>
 /// The whole K-step Euler sampler as one ONNX graph, z (and y for class-conditional models) -> x1: the velocity
-/// field's nodes repeated K times with t_k = k / K, all steps sharing the field's weights (the time part of an
+/// field's nodes repeated K times with t_k = k / K (and a flow map's step size h = 1 / K), all steps sharing the field's weights (the time part of an
 /// MLP's first layer folded into a per-step bias: <see cref="TimeFolding"/>), then the data's standardisation undone. Any ONNX Runtime (Python, C++, JavaScript) samples it in one call with no
 /// integrator code. The metadata is the field's plus <see cref="MetadataKeys.Sampler"/>.
 /// </summary>
@@ -50,6 +50,8 @@ public static class SamplerGraph
         // Without the fold a step's time is a column as long as the batch.
         string? batch = fold is not null ? null : builder.Node("Slice", "sampler/batch_size", [builder.Node("Shape", "sampler/z_shape", [ModelSignature.NoiseInput]), builder.Initializer("sampler/zero", [0L], 1), builder.Initializer("sampler/one", [1L], 1)]);
         string h = builder.Initializer("sampler/step_size", [1f / steps], 1);
+        bool flowMap = graph.Input.Any(i => i.Name == ModelSignature.StepInput);
+        string stepInput = flowMap && fold is null ? builder.Node("Expand", "sampler/h", [h, batch!]) : h;
         var shared = new HashSet<string>(graph.Initializer.Select(i => i.Name).Append(ModelSignature.ClassInput));
         string state = ModelSignature.NoiseInput;
         for (int k = 0; k < steps; k++)
@@ -65,6 +67,7 @@ public static class SamplerGraph
                 "" => "",
                 ModelSignature.PointsInput => state,
                 ModelSignature.TimeInput => time,
+                ModelSignature.StepInput => stepInput,
                 _ when shared.Contains(name) => name,
                 _ => $"step{k}/{name}",
             };
@@ -98,9 +101,11 @@ public static class SamplerGraph
 
         var model = field.Clone();
         model.Graph = unrolled;
-        model.DocString = $"Euler sampler of a stochastic-interpolant velocity field, {steps} steps: x1 = sampler(z).";
-        // The field's recommended sampler does not apply to a graph that runs its own.
-        foreach (StringStringEntryProto recommended in model.MetadataProps.Where(p => RecommendedSampling.Keys.Contains(p.Key)).ToList())
+        model.DocString = flowMap
+            ? $"Sampler of a stochastic-interpolant flow map, {steps} steps x + h u(x, t, h): x1 = sampler(z)."
+            : $"Euler sampler of a stochastic-interpolant velocity field, {steps} steps: x1 = sampler(z).";
+        // The field's recommended sampler does not apply to a graph that runs its own, which returns samples, not velocities.
+        foreach (StringStringEntryProto recommended in model.MetadataProps.Where(p => RecommendedSampling.Keys.Contains(p.Key) || p.Key == MetadataKeys.ModelKind).ToList())
         {
             model.MetadataProps.Remove(recommended);
         }

@@ -6,7 +6,7 @@ namespace FlowMatching.Training.Onnx;
 /// <summary>
 /// In an unrolled sampler each step's time is a constant, so whatever a step computes from t alone is the same
 /// for every row. When the points enter the network as Concat(x, time features) into a fully connected layer
-/// (this project's MLPs), that layer splits into the columns that multiply x and those that multiply the time
+/// (this project's MLPs; a flow map's step size h is such a constant too), that layer splits into the columns that multiply x and those that multiply the time
 /// features: fed the step's time as a single number, the time part becomes a bias that ONNX Runtime computes
 /// once, when it loads the graph, and each step keeps one matrix product over x alone. Networks shaped otherwise
 /// (the U-Net) are unrolled without this.
@@ -29,7 +29,7 @@ internal sealed record TimeFolding(NodeProto Join, NodeProto Layer, string Point
         }
 
         var initializers = graph.Initializer.ToDictionary(i => i.Name);
-        var fromTimeAlone = new HashSet<string>(initializers.Keys) { ModelSignature.TimeInput, "" };
+        var fromTimeAlone = new HashSet<string>(initializers.Keys) { ModelSignature.TimeInput, ModelSignature.StepInput, "" };
         foreach (NodeProto node in graph.Node.Where(n => n.Input.All(fromTimeAlone.Contains)))
         {
             fromTimeAlone.UnionWith(node.Output);

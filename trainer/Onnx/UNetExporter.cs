@@ -9,7 +9,7 @@ namespace FlowMatching.Training.Onnx;
 /// <summary>
 /// Writes a <see cref="UNet"/> as an ONNX model v = f(x, t[, y]) at opset 17 / IR 8 like the point models:
 /// x [batch, C, H, W], t [batch], y [batch] (int64 class, the null class for unconditional; only when the
-/// network has classes) -> v [batch, C, H, W]. GroupNorm, which opset 17 lacks, is InstanceNormalization
+/// network has classes), h [batch] (a flow map's step size) -> v [batch, C, H, W]. GroupNorm, which opset 17 lacks, is InstanceNormalization
 /// over the image reshaped to [batch, groups, -1], then the per-channel scale and shift.
 /// </summary>
 public static class UNetExporter
@@ -31,13 +31,29 @@ public static class UNetExporter
             graph.Int64Input(ModelSignature.ClassInput, ModelSignature.BatchDimension);
         }
 
+        if (config.TakesStep)
+        {
+            graph.Input(ModelSignature.StepInput, ModelSignature.BatchDimension);
+        }
+
         graph.Output(ModelSignature.VelocityOutput, ModelSignature.BatchDimension, config.ImageChannels, config.Height, config.Width);
 
         float[] frequencies = UNet.TimeFrequencies(config);
-        string column = graph.Node("Unsqueeze", "t_column", [ModelSignature.TimeInput, graph.Initializer("axis_1", [1L], 1)]);
-        string angles = graph.Node("Mul", "t_angles", [column, graph.Initializer("time_frequencies", frequencies, 1, frequencies.Length)]);
-        string features = graph.Node("Concat", "t_features", [graph.Node("Sin", "t_sin", [angles]), graph.Node("Cos", "t_cos", [angles])], IntAttribute("axis", 1));
-        string embedded = writer.Linear("time2", writer.Silu("time1.silu", writer.Linear("time1", features)));
+        string axis = graph.Initializer("axis_1", [1L], 1);
+        string frequencyRow = graph.Initializer("time_frequencies", frequencies, 1, frequencies.Length);
+        string Features(string input, string name)
+        {
+            string angles = graph.Node("Mul", $"{name}_angles", [graph.Node("Unsqueeze", $"{name}_column", [input, axis]), frequencyRow]);
+            return graph.Node("Concat", $"{name}_features", [graph.Node("Sin", $"{name}_sin", [angles]), graph.Node("Cos", $"{name}_cos", [angles])], IntAttribute("axis", 1));
+        }
+
+        string embedded = writer.Linear("time2", writer.Silu("time1.silu", writer.Linear("time1", Features(ModelSignature.TimeInput, "t"))));
+        if (config.TakesStep)
+        {
+            string step = writer.Linear("step2", writer.Silu("step1.silu", writer.Linear("step1", Features(ModelSignature.StepInput, "h"))));
+            embedded = graph.Node("Add", "time_step_embedding", [embedded, step]);
+        }
+
         if (config.Classes > 0)
         {
             string table = graph.Initializer("classes.weight", weights["classes.weight"].Values, [.. weights["classes.weight"].Shape]);
@@ -64,7 +80,9 @@ public static class UNetExporter
         }
 
         writer.Conv("output", writer.Silu("output.silu", writer.GroupNorm("outputNorm", h)), output: ModelSignature.VelocityOutput);
-        return OnnxModelFile.Model(graph.Graph, contract, "Velocity field b_t(x, y) of a stochastic interpolant on images: v = b(x, t, y).");
+        return OnnxModelFile.Model(graph.Graph, contract, config.TakesStep
+            ? "Flow map of a stochastic interpolant on images: v = u(x, t, h, y), the average velocity over [t, t + h]."
+            : "Velocity field b_t(x, y) of a stochastic interpolant on images: v = b(x, t, y).");
     }
 
     // Appends the U-Net's layers by the TorchSharp parameter names of the module they come from.

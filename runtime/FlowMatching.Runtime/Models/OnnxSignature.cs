@@ -9,7 +9,7 @@ namespace FlowMatching.Runtime.Models;
 /// Where a velocity model's points and times go. This project's models name them x and t; a model from
 /// elsewhere (torch.onnx.export, say) is read by shape: the rank-2 input of width d is x, and the rank-1
 /// [N] or rank-2 [N, 1] input is t. An image model takes x [N, C, H, W], t [N] and, when class-conditional,
-/// y [N] (int64), and returns v shaped as x.
+/// y [N] (int64), and returns v shaped as x. A flow-map model takes h [N] (float) beside them.
 /// </summary>
 public sealed record OnnxSignature(string PointsInput, string TimeInput, bool TimeIsColumn, string Output, int Dimension)
 {
@@ -19,15 +19,29 @@ public sealed record OnnxSignature(string PointsInput, string TimeInput, bool Ti
     /// <summary>The int64 class input of a class-conditional model; null otherwise.</summary>
     public string? ClassInput { get; init; }
 
+    /// <summary>The float [N] step-size input h of a flow-map model; null for a velocity field.</summary>
+    public string? StepInput { get; init; }
+
     public static OnnxSignature Resolve(InferenceSession session, string source)
     {
-        if (session.InputMetadata.TryGetValue(ModelSignature.PointsInput, out NodeMetadata? x) && x.Dimensions.Length == 4)
+        string? step = null;
+        if (session.InputMetadata.TryGetValue(ModelSignature.StepInput, out NodeMetadata? h))
         {
-            return ResolveImage(session, source, x);
+            step = h.ElementDataType == TensorElementType.Float && h.Dimensions.Length == 1
+                ? ModelSignature.StepInput
+                : throw new ModelContractException(source, $"a flow map's step input h must be float [N], found {Describe(session.InputMetadata)}");
         }
 
-        var inputs = session.InputMetadata.Where(i => i.Value.ElementDataType == TensorElementType.Float).ToArray();
-        if (session.InputMetadata.Count != 2 || inputs.Length != 2)
+        OnnxSignature signature = session.InputMetadata.TryGetValue(ModelSignature.PointsInput, out NodeMetadata? x) && x.Dimensions.Length == 4
+            ? ResolveImage(session, source, x, step is null ? 0 : 1)
+            : ResolvePoints(session, source, step);
+        return signature with { StepInput = step };
+    }
+
+    private static OnnxSignature ResolvePoints(InferenceSession session, string source, string? step)
+    {
+        var inputs = session.InputMetadata.Where(i => i.Value.ElementDataType == TensorElementType.Float && i.Key != step).ToArray();
+        if (session.InputMetadata.Count != (step is null ? 2 : 3) || inputs.Length != 2)
         {
             throw new ModelContractException(source, $"a velocity model takes two float inputs (points [N, d] and times [N]), this one takes {Describe(session.InputMetadata)}");
         }
@@ -63,7 +77,7 @@ public sealed record OnnxSignature(string PointsInput, string TimeInput, bool Ti
         return new OnnxSignature(points.Key, time.Key, time.Value.Dimensions.Length == 2, output.Key, d);
     }
 
-    private static OnnxSignature ResolveImage(InferenceSession session, string source, NodeMetadata x)
+    private static OnnxSignature ResolveImage(InferenceSession session, string source, NodeMetadata x, int stepInputs)
     {
         int[] shape = x.Dimensions[1..];
         if (Array.FindIndex(shape, s => s <= 0) is var free and >= 0)
@@ -74,7 +88,7 @@ public sealed record OnnxSignature(string PointsInput, string TimeInput, bool Ti
         bool hasTime = session.InputMetadata.TryGetValue(ModelSignature.TimeInput, out NodeMetadata? t) && t.ElementDataType == TensorElementType.Float && t.Dimensions.Length == 1;
         bool hasClass = session.InputMetadata.TryGetValue(ModelSignature.ClassInput, out NodeMetadata? y);
         if (!hasTime || (hasClass && (y!.ElementDataType != TensorElementType.Int64 || y.Dimensions.Length != 1))
-            || session.InputMetadata.Count != (hasClass ? 3 : 2))
+            || session.InputMetadata.Count != (hasClass ? 3 : 2) + stepInputs)
         {
             throw new ModelContractException(source, $"an image model takes x [N, C, H, W] of fixed C, H, W, t [N] and optionally y [N] (int64); this one takes {Describe(session.InputMetadata)}");
         }

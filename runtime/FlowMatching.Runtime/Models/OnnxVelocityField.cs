@@ -9,9 +9,10 @@ namespace FlowMatching.Runtime.Models;
 /// On the CPU provider the bound host buffers are used in place, so they are bound once and the integrator
 /// loop allocates nothing. A device provider (CUDA) copies a bound host input at bind time, so writes made
 /// after binding would never reach the device: there every evaluation binds its inputs afresh
-/// (<see cref="RebindEachEvaluation"/>).
+/// (<see cref="RebindEachEvaluation"/>). A flow-map network (with a step input) is evaluated at h = 0 as a velocity
+/// field, and at any h as a flow map.
 /// </summary>
-public sealed class OnnxVelocityField : IClassConditionalField, IDisposable
+public sealed class OnnxVelocityField : IClassConditionalField, IFlowMapField, IDisposable
 {
     private readonly InferenceSession _session;
     private readonly OnnxSignature _signature;
@@ -58,8 +59,16 @@ public sealed class OnnxVelocityField : IClassConditionalField, IDisposable
     /// <summary>The unconditional field: every row gets the null class.</summary>
     public void Evaluate(double t, ReadOnlySpan<float> points, Span<float> velocity) => Evaluate(t, points, [], velocity);
 
-    public void Evaluate(double t, ReadOnlySpan<float> points, ReadOnlySpan<long> classes, Span<float> velocity)
+    public void Evaluate(double t, ReadOnlySpan<float> points, ReadOnlySpan<long> classes, Span<float> velocity) => Evaluate(t, 0, points, classes, velocity);
+
+    /// <summary>The average velocity over [t, t + h]; a network without a step input takes only h = 0.</summary>
+    public void Evaluate(double t, double h, ReadOnlySpan<float> points, ReadOnlySpan<long> classes, Span<float> velocity)
     {
+        if (h != 0 && _signature.StepInput is null)
+        {
+            throw new ArgumentOutOfRangeException(nameof(h), h, $"{_source} is a velocity field: it takes no step size");
+        }
+
         int n = points.Length / Dimension;
         if (_buffers?.Count != n)
         {
@@ -85,6 +94,7 @@ public sealed class OnnxVelocityField : IClassConditionalField, IDisposable
 
         points.CopyTo(_buffers.Points);
         _buffers.Times.AsSpan().Fill((float)t);
+        _buffers.Steps?.AsSpan().Fill((float)h);
         if (RebindEachEvaluation)
         {
             _buffers.Bind();
@@ -135,12 +145,14 @@ public sealed class OnnxVelocityField : IClassConditionalField, IDisposable
             Velocity = new float[count * d];
             long[] shape = [count, .. signature.SampleShape.Select(s => (long)s)];
             Classes = signature.ClassInput is null ? null : new long[count];
+            Steps = signature.StepInput is null ? null : new float[count];
             Values =
             [
                 OrtValue.CreateTensorValueFromMemory(Points, shape),
                 OrtValue.CreateTensorValueFromMemory(Times, signature.TimeIsColumn ? [count, 1] : [count]),
                 OrtValue.CreateTensorValueFromMemory(Velocity, shape),
                 .. Classes is null ? Array.Empty<OrtValue>() : [OrtValue.CreateTensorValueFromMemory(Classes, [count])],
+                .. Steps is null ? Array.Empty<OrtValue>() : [OrtValue.CreateTensorValueFromMemory(Steps, [count])],
             ];
             Binding = session.CreateIoBinding();
             Bind();
@@ -157,6 +169,9 @@ public sealed class OnnxVelocityField : IClassConditionalField, IDisposable
         /// <summary>Each row's class, for class-conditional models.</summary>
         public long[]? Classes { get; }
 
+        /// <summary>Each row's step size, for flow-map models.</summary>
+        public float[]? Steps { get; }
+
         public OrtValue[] Values { get; }
 
         public OrtIoBinding Binding { get; }
@@ -172,6 +187,11 @@ public sealed class OnnxVelocityField : IClassConditionalField, IDisposable
             if (_signature.ClassInput is { } classInput)
             {
                 Binding.BindInput(classInput, Values[3]);
+            }
+
+            if (_signature.StepInput is { } stepInput)
+            {
+                Binding.BindInput(stepInput, Values[^1]);
             }
         }
 

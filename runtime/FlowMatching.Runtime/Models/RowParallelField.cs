@@ -10,7 +10,7 @@ namespace FlowMatching.Runtime.Models;
 /// Every row goes through the same kernels whatever its block, so the velocity is the same bytes for any number
 /// of parts.
 /// </summary>
-public sealed class RowParallelField : IClassConditionalField, IDisposable
+public sealed class RowParallelField : IClassConditionalField, IFlowMapField, IDisposable
 {
     private readonly OnnxVelocityField[] _parts;
     private readonly BlockWorker[] _workers;
@@ -18,6 +18,7 @@ public sealed class RowParallelField : IClassConditionalField, IDisposable
     private float[] _velocity = [];
     private long[] _classes = [];
     private double _time;
+    private double _step;
     private int _rows;
     private bool _withClasses;
 
@@ -52,13 +53,16 @@ public sealed class RowParallelField : IClassConditionalField, IDisposable
 
     public void Evaluate(double t, ReadOnlySpan<float> points, Span<float> velocity) => Evaluate(t, points, [], velocity);
 
-    public void Evaluate(double t, ReadOnlySpan<float> points, ReadOnlySpan<long> classes, Span<float> velocity)
+    public void Evaluate(double t, ReadOnlySpan<float> points, ReadOnlySpan<long> classes, Span<float> velocity) => Evaluate(t, 0, points, classes, velocity);
+
+    /// <summary>A flow-map network's average velocity over [t, t + h] (h = 0: its velocity).</summary>
+    public void Evaluate(double t, double h, ReadOnlySpan<float> points, ReadOnlySpan<long> classes, Span<float> velocity)
     {
         int rows = points.Length / Dimension;
         int blocks = Math.Min(_parts.Length, rows);
         if (blocks <= 1)
         {
-            _parts[0].Evaluate(t, points, classes, velocity);
+            _parts[0].Evaluate(t, h, points, classes, velocity);
             return;
         }
 
@@ -78,6 +82,7 @@ public sealed class RowParallelField : IClassConditionalField, IDisposable
         }
 
         _time = t;
+        _step = h;
         _rows = rows;
         for (int block = 1; block < blocks; block++)
         {
@@ -88,7 +93,7 @@ public sealed class RowParallelField : IClassConditionalField, IDisposable
         try
         {
             int count = Block(rows, 0, blocks).Count;
-            _parts[0].Evaluate(t, points[..(count * Dimension)], _withClasses ? classes[..count] : [], velocity[..(count * Dimension)]);
+            _parts[0].Evaluate(t, h, points[..(count * Dimension)], _withClasses ? classes[..count] : [], velocity[..(count * Dimension)]);
         }
         catch (Exception e)
         {
@@ -138,6 +143,7 @@ public sealed class RowParallelField : IClassConditionalField, IDisposable
         int d = Dimension;
         _parts[block].Evaluate(
             _time,
+            _step,
             _points.AsSpan(first * d, count * d),
             _withClasses ? _classes.AsSpan(first, count) : [],
             _velocity.AsSpan(first * d, count * d));

@@ -21,19 +21,25 @@ internal sealed class FieldComposition(VelocityModel model, IVelocityField netwo
     public Func<long[]?, IVelocityField> Compose(SamplingOptions options)
     {
         IVelocityField field = options.Autoguidance is { IsActive: true } autoguidance ? Autoguided(autoguidance) : network;
-        if (options.Conditioning is not { } conditioning)
+        return Guided(field, options.Conditioning, model.Source);
+    }
+
+    /// <summary>The field guided between each row's class and the null class, bound to each chunk's classes and checked finite.</summary>
+    public static Func<long[]?, IVelocityField> Guided(IVelocityField field, Conditioning? conditioning, string source)
+    {
+        if (conditioning is null)
         {
-            var finite = new FiniteVelocityField(field, model.Source);
+            var finite = new FiniteVelocityField(field, source);
             return _ => finite;
         }
 
         if (field is not IClassConditionalField { Classes: > 0 } conditional)
         {
-            throw new InvalidSettingException("Class", $"{model.Source} is not a class-conditional model");
+            throw new InvalidSettingException("Class", $"{source} is not a class-conditional model");
         }
 
         var guided = new GuidedField(conditional, conditioning);
-        return classes => new FiniteVelocityField(classes is null ? guided : new ClassBoundField(guided, classes), model.Source);
+        return classes => new FiniteVelocityField(classes is null ? guided : new ClassBoundField(guided, classes), source);
     }
 
     /// <summary>Opens the weak model (kept for sampling); throws <see cref="ModelContractException"/> when it cannot guide this one.</summary>

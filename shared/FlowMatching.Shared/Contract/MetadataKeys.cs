@@ -34,6 +34,10 @@ public static class MetadataKeys
     public const string ClassNames = "flowmatching.data.classes";
     public const string NullClass = "flowmatching.data.null_class";
 
+    // Flow-map models only (absent: a velocity field): flow-map, a network u(x, t, h[, y]) of the average velocity
+    // over a step of size h (ModelKind); its recommended method is euler, its steps the uniform steps it samples in.
+    public const string ModelKind = "flowmatching.model.kind";
+
     // A sampler graph (z -> x1) rather than a velocity field: euler:K.
     public const string Sampler = "flowmatching.sampler";
 

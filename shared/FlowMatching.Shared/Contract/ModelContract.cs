@@ -81,6 +81,9 @@ public sealed record ModelContract(
     /// <summary>How the layers were rewritten to int8; null for a float model.</summary>
     public Quantization? Quantization { get; init; }
 
+    /// <summary>What the network returns: a velocity, or the average velocity over a step (a flow map).</summary>
+    public ModelKind ModelKind { get; init; } = ModelKind.VelocityField;
+
     /// <summary>What a sampler graph (z -> x1) unrolls; null for a velocity model.</summary>
     public SamplerSpec? Sampler { get; init; }
 
@@ -130,6 +133,7 @@ public sealed record ModelContract(
             new(MetadataKeys.TestAccuracy, accuracy.ToString("R", CultureInfo.InvariantCulture)),
         ],
         .. Teacher is null ? Array.Empty<KeyValuePair<string, string>>() : [new(MetadataKeys.Teacher, Teacher)],
+        .. ModelKind == ModelKind.VelocityField ? Array.Empty<KeyValuePair<string, string>>() : [new(MetadataKeys.ModelKind, ModelKinds.Names.Name(ModelKind))],
         .. Recommended?.ToProperties() ?? [],
         .. Quantization is { } quantization ? [QuantizationProperty(quantization)] : Array.Empty<KeyValuePair<string, string>>(),
         .. Sampler is { } sampler ? [SamplerProperty(sampler)] : Array.Empty<KeyValuePair<string, string>>(),
@@ -217,6 +221,7 @@ public sealed record ModelContract(
             DataMean = Numbers(MetadataKeys.DataMean),
             DataStd = Numbers(MetadataKeys.DataStd),
             NetworkKind = Optional(MetadataKeys.NetworkKind) is null ? NetworkKind.Mlp : Named(MetadataKeys.NetworkKind, NetworkKinds.Names),
+            ModelKind = Optional(MetadataKeys.ModelKind) is null ? ModelKind.VelocityField : Named(MetadataKeys.ModelKind, ModelKinds.Names),
             Quantization = Optional(MetadataKeys.Quantization) is null ? null : Named(MetadataKeys.Quantization, Quantizations.Names),
             Sampler = Optional(MetadataKeys.Sampler) is { } sampler ? SamplerSpec.Parse(sampler, source) : null,
             Shape = Optional(MetadataKeys.Shape) is null ? [] : Widths(MetadataKeys.Shape),
@@ -237,6 +242,11 @@ public sealed record ModelContract(
         if (contract.Recommended is null && RecommendedSampling.Keys.FirstOrDefault(k => Optional(k) is not null) is { } orphan)
         {
             throw new ModelContractException(source, $"is set, but {MetadataKeys.RecommendedMethod} is missing: a recommendation names its method", orphan);
+        }
+
+        if (contract is { ModelKind: ModelKind.FlowMap, Recommended.Method: not OdeMethod.Euler })
+        {
+            throw new ModelContractException(source, $"must be euler for a flow map, whose step is x + h u(x, t, h), not {OdeMethods.Names.Name(contract.Recommended.Method)}", MetadataKeys.RecommendedMethod);
         }
 
         if (contract.ValueRange.Count != 0 && !(contract.ValueRange.Count == 2 && contract.ValueRange.All(double.IsFinite) && contract.ValueRange[0] < contract.ValueRange[1]))

@@ -15,6 +15,9 @@ public static class ModelSignature
     /// <summary>int64 [batch]: each image's class (the null class for unconditional), for class-conditional image models.</summary>
     public const string ClassInput = "y";
 
+    /// <summary>float [batch]: each row's step size h, for flow-map models (its output is the average velocity over [t, t + h]).</summary>
+    public const string StepInput = "h";
+
     /// <summary>float [batch, d]: the velocity at each point.</summary>
     public const string VelocityOutput = "v";
 

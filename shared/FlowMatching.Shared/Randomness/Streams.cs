@@ -14,6 +14,8 @@ public static class Streams
     public const ulong TimeGridPilot = 10;
     public const ulong Flips = 11;
     public const ulong FolderOrder = 12;
+    public const ulong ShortcutLevels = 13;
+    public const ulong ShortcutTimes = 14;
 
     /// <summary>A stream owned by one sample, so sample i draws the same numbers whatever batch it is in.</summary>
     public static ulong ForSample(ulong purpose, long sampleIndex) => (purpose << 48) ^ (ulong)sampleIndex;
